@@ -1,0 +1,75 @@
+"""Text normalisation shared by the index and the queries: one function, one result."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_SLACK_LINK = re.compile(r"<(https?://[^|>]*)\|([^>]*)>")
+_SLACK_TOKEN = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>")
+_EMOJI = re.compile(r":[a-z0-9_+'-]+:")
+_SECTION = re.compile(r"\b(\d{3})\s*[-(]?\s*([a-z])\s*\)?(?![a-z])")
+_THOUSANDS = re.compile(r"\b(\d{1,3})(?:,(\d{3}))+\b")
+_K_SUFFIX = re.compile(r"\b(\d+)k\b")
+_ACRONYM_DOTS = re.compile(r"\b((?:[a-z]\.){2,})")
+_POSSESSIVE = re.compile(r"(\w)['’]s\b")
+_NON_WORD = re.compile(r"[^\w]+")
+
+# Word forms that Snowball leaves apart but people use interchangeably.
+_STEM_FIXUPS = {"prioriti": "priorit", "deprioriti": "depriorit", "children": "child"}
+
+STOPWORDS = frozenset(
+    """
+    a about above after again against all am an and any anybody anyone are aren as at be been
+    being before below between both but by can cannot could couldn did didn do does doesn doing
+    don down during each either else ever every few for from further get gets getting go goes
+    going got had hadn has hasn have haven having he her here hers herself him himself his
+    how i if im i'm in into is isn it its itself just let like ll me might more most must my
+    myself need no nor not now of off on once only or other our ours ourselves out own
+    please pls re s same shall she should shouldn so some someone something such t than that the
+    their theirs them themselves then there these they this those through to too under until
+    up us ve very was wasn we were weren what whats when where which while who whom whose why
+    will with won would wouldn you your yours yourself yourselves yes yeah ok okay hi hey hello
+    thanks thank thx ty cheers lol pls plz also really still just anyway guys folks team y'all
+    tell know want wondering question quick q anyone else d m
+    """.split()
+)
+
+
+def normalise(text: str) -> str:
+    """Lower-cased, punctuation-free text with Slack markup removed and legal forms unified."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _SLACK_LINK.sub(r" \2 ", text)
+    text = _SLACK_TOKEN.sub(" ", text)
+    text = text.casefold()
+    text = _EMOJI.sub(" ", text)
+    # "287(g)", "287 g", "287-g" and "287g" all name the same section of the INA.
+    text = _SECTION.sub(r"\1\2", text)
+    text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
+    text = _K_SUFFIX.sub(r"\g<1>000", text)
+    text = _ACRONYM_DOTS.sub(lambda m: m.group(1).replace(".", "") + " ", text)
+    text = _POSSESSIVE.sub(r"\1", text)
+    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
+
+
+def words(text: str) -> list[str]:
+    """Normalised words, stopwords included (phrases need them)."""
+    return normalise(text).split()
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """Snowball stem of one normalised word (memoised: queries repeat the same words)."""
+    stemmed = _STEMMER.stemWord(word)
+    return _STEM_FIXUPS.get(stemmed, stemmed)
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words of ``text``, in order, stopwords dropped."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]

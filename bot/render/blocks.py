@@ -1,0 +1,208 @@
+"""Block Kit messages: pure functions from entries and matches to Slack payloads."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from bot.content.models import Entry, Source
+
+# Slack rejects a section whose text is over 3,000 characters; stay clear of it.
+SECTION_LIMIT = 2900
+SUGGEST_ACTION_PREFIX = "qa_suggest"
+MAX_SUGGESTIONS = 3
+_ECHO_LIMIT = 300
+
+Message = dict[str, Any]
+
+
+def escape(text: str) -> str:
+    """Escape user text for mrkdwn so ``<!channel>`` or ``<@U1>`` can never ping anyone."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def echo(text: str) -> str:
+    """User text made safe to show back: escaped, on one line, not overly long."""
+    flat = " ".join(text.split())
+    if len(flat) > _ECHO_LIMIT:
+        flat = flat[: _ECHO_LIMIT - 1] + "…"
+    # Backticks and formatting marks would let a query restyle the rest of our message.
+    return escape(re.sub(r"[`*_~]", lambda m: "\u02cb" if m.group() == "`" else m.group(), flat))
+
+
+def release_date(source: Source) -> str:
+    """The release date as the citation writes it, e.g. ``February 21, 2017``."""
+    return f"{source.released:%B} {source.released.day}, {source.released.year}"
+
+
+def citation(source: Source) -> str:
+    """One mrkdwn line: issuer, the linked title, and the release date."""
+    title = escape(source.title)
+    linked = f"<{source.url}|{title}>" if source.url else f"“{title}”"
+    return f"{escape(source.issuer)} · {linked} · Released {release_date(source)}"
+
+
+def answer_message(entry: Entry, asked_by: str | None = None, query: str | None = None) -> Message:
+    """The official answer, verbatim, with its question, citation and notice."""
+    blocks: list[dict[str, Any]] = [
+        _mrkdwn_section(f"*{entry.label}: {escape(entry.question)}*"),
+    ]
+    blocks += [_plain_section(chunk) for chunk in split_text(entry.answer, SECTION_LIMIT)]
+    context = [_mrkdwn(citation(entry.source))]
+    if entry.source.notice:
+        context.append(_mrkdwn(f":warning: {escape(entry.source.notice)}"))
+    if asked_by:
+        asked = f"Asked by <@{_user_id(asked_by)}>"
+        context.append(_mrkdwn(f"{asked}: “{echo(query)}”" if query else asked))
+    blocks.append({"type": "context", "elements": context})
+    return {"text": answer_text(entry), "blocks": blocks}
+
+
+def answer_text(entry: Entry) -> str:
+    """Plain fallback for notifications and clients without Block Kit: nothing left out."""
+    source = entry.source
+    parts = [f"{entry.label}: {entry.question}", entry.answer, "", _plain_citation(source)]
+    if source.notice:
+        parts.append(source.notice)
+    return escape("\n".join(parts))
+
+
+def decline_message(query: str, suggestions: Sequence[Entry], command: str = "/qa") -> Message:
+    """No confident match: say so, offer up to three answers as buttons, point to the list."""
+    shown = f"“{echo(query)}”" if query.strip() else "that"
+    blocks: list[dict[str, Any]] = [
+        _mrkdwn_section(
+            f"No official answer found for {shown}. The bot only quotes the official "
+            "document, so it would rather say nothing than the wrong thing."
+        )
+    ]
+    suggestions = list(suggestions)[:MAX_SUGGESTIONS]
+    if suggestions:
+        blocks.append(_mrkdwn_section("*Did you mean…*"))
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "qa_suggestions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": f"{SUGGEST_ACTION_PREFIX}_{i}",
+                        "value": entry.id,
+                        "text": {
+                            "type": "plain_text",
+                            "text": _button_label(entry),
+                            "emoji": False,
+                        },
+                    }
+                    for i, entry in enumerate(suggestions)
+                ],
+            }
+        )
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [_mrkdwn(f"See every question with `{command} list`.")],
+        }
+    )
+    text = f"No official answer found for {shown}."
+    if suggestions:
+        text += " Did you mean: " + "; ".join(f"{e.label}: {e.question}" for e in suggestions)
+    return {"text": text, "blocks": blocks}
+
+
+def help_message(command: str, entries: Sequence[Entry]) -> Message:
+    """How to ask, with examples, and which documents are loaded."""
+    sources = _unique_sources(entries)
+    lines = [
+        f"*Ask for the official answer:* `{command} is PEP still in effect?`",
+        f"`{command} 14` or `{command} Q14` shows question 14.",
+        f"`{command} list` lists every question. `{command} help` shows this.",
+        "Mention me in a channel to get the answer in a thread, or send me a direct message.",
+        "Answers are quoted verbatim from the official release, with its citation. When no "
+        "question of the release answers yours, I say so instead of guessing.",
+    ]
+    blocks = [_mrkdwn_section("\n".join(lines))]
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [_mrkdwn(f"Loaded: {citation(s)}") for s in sources[:10]],
+        }
+    )
+    return {
+        "text": f"Ask with {command} QUESTION; {command} list shows every question.",
+        "blocks": blocks,
+    }
+
+
+def list_message(entries: Sequence[Entry], intro: str | None = None) -> Message:
+    """Every question by number, grouped by source, each group with its citation."""
+    blocks: list[dict[str, Any]] = []
+    if intro:
+        blocks.append(_mrkdwn_section(escape(intro)))
+    for source in _unique_sources(entries):
+        own = [e for e in entries if e.source.id == source.id]
+        lines = [f"*{e.label}* {escape(e.question)}" for e in own]
+        blocks += [_mrkdwn_section(chunk) for chunk in split_text("\n".join(lines), SECTION_LIMIT)]
+        blocks.append({"type": "context", "elements": [_mrkdwn(citation(source))]})
+    text = "\n".join(f"{e.label}: {e.question}" for e in entries)
+    return {"text": escape(text), "blocks": blocks}
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Cut ``text`` into chunks of at most ``limit`` characters, at the most natural boundary.
+
+    Nothing is dropped or changed: ``"".join(split_text(t, n)) == t`` always holds.
+    """
+    chunks: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[:limit]
+        cut = _boundary(window, minimum=limit // 2) or _boundary(window, minimum=1) or limit
+        chunks.append(rest[:cut])
+        rest = rest[cut:]
+    chunks.append(rest)
+    return chunks
+
+
+def _boundary(window: str, minimum: int) -> int:
+    for separator in ("\n\n", "\n", ". ", " "):
+        pos = window.rfind(separator)
+        if pos >= minimum:
+            return pos + len(separator)
+    return 0
+
+
+def _unique_sources(entries: Iterable[Entry]) -> list[Source]:
+    seen: dict[str, Source] = {}
+    for entry in entries:
+        seen.setdefault(entry.source.id, entry.source)
+    return list(seen.values())
+
+
+def _plain_citation(source: Source) -> str:
+    url = f" {source.url}" if source.url else ""
+    return f"{source.issuer}, “{source.title}”, released {release_date(source)}.{url}"
+
+
+def _button_label(entry: Entry) -> str:
+    # Button text is capped at 75 characters by Slack; the full question follows on click.
+    label = f"{entry.label}: {entry.question}"
+    return label if len(label) <= 75 else label[:74] + "…"
+
+
+def _user_id(user: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", user.upper())
+
+
+def _mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _mrkdwn_section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": _mrkdwn(text)}
+
+
+def _plain_section(text: str) -> dict[str, Any]:
+    # Official text goes out as plain_text: Slack shows it exactly, with no markup read into it.
+    return {"type": "section", "text": {"type": "plain_text", "text": text, "emoji": False}}

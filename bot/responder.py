@@ -1,0 +1,93 @@
+"""From what someone typed to the reply the bot gives, independent of Slack or the terminal."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.content.models import Entry
+from bot.matching.matcher import Match, Matcher
+from bot.render import blocks
+from bot.render.blocks import Message
+
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+# Candidates below this are noise, not suggestions worth a button.
+MIN_SUGGESTION_SCORE = 0.15
+
+
+class ReplyKind(StrEnum):
+    ANSWER = "answer"
+    DECLINE = "decline"
+    HELP = "help"
+    LIST = "list"
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A rendered reply and what it was made from; ``public`` replies go to the channel."""
+
+    kind: ReplyKind
+    message: Message
+    match: Match | None = None
+
+    @property
+    def public(self) -> bool:
+        return self.kind is ReplyKind.ANSWER
+
+    @property
+    def entry(self) -> Entry | None:
+        return self.match.entry if self.match else None
+
+
+class Responder:
+    """Turns a question into a reply; holds the matcher, so swapping it swaps the content."""
+
+    def __init__(self, matcher: Matcher, command: str = "/qa") -> None:
+        self.matcher = matcher
+        self.command = command
+
+    def respond(self, text: str, user: str | None = None) -> Reply:
+        """Reply to a slash command's text, a mention or a direct message."""
+        query = clean_query(text)
+        keyword = query.lower().strip(" ?!.")
+        entries = self.matcher.catalogue.entries
+        if keyword in ("", "help"):
+            return Reply(ReplyKind.HELP, blocks.help_message(self.command, entries))
+        if keyword in ("list", "index", "all"):
+            return Reply(ReplyKind.LIST, blocks.list_message(entries))
+        match = self.matcher.match(query)
+        if match.entry is not None:
+            return Reply(ReplyKind.ANSWER, blocks.answer_message(match.entry, user, query), match)
+        return Reply(
+            ReplyKind.DECLINE,
+            blocks.decline_message(query, suggestions(match), self.command),
+            match,
+        )
+
+    def entry_reply(self, entry_id: str, user: str | None = None) -> Reply | None:
+        """The answer for a chosen entry (a "Did you mean" button), or None if it is gone."""
+        entry = self.matcher.catalogue.get(entry_id)
+        if entry is None:
+            return None
+        match = Match(entry.label, entry, 1.0)
+        return Reply(ReplyKind.ANSWER, blocks.answer_message(entry, user), match)
+
+
+def clean_query(text: str) -> str:
+    """The question without mentions of the bot (or anyone) and surrounding space."""
+    return " ".join(_MENTION.sub(" ", text or "").split())
+
+
+def suggestions(match: Match, limit: int = blocks.MAX_SUGGESTIONS) -> list[Entry]:
+    """The best distinct answers to offer: one entry per answer text."""
+    chosen: list[Entry] = []
+    answers: set[str] = set()
+    for candidate in match.alternatives:
+        if candidate.entry.answer in answers or candidate.score < MIN_SUGGESTION_SCORE:
+            continue
+        answers.add(candidate.entry.answer)
+        chosen.append(candidate.entry)
+        if len(chosen) == limit:
+            break
+    return chosen

@@ -1,0 +1,61 @@
+"""Typed settings from the environment and a ``.env`` file in the working directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///qabot-state.sqlite3"
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names the variable and what to do."""
+
+
+class Settings(BaseSettings):
+    """Every knob of the bot; environment names are the ones in the README."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    content: Path = Field(default=Path("content/qa.yaml"), alias="QABOT_CONTENT")
+    database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="QABOT_DATABASE_URL")
+    command: str = Field(default="/qa", alias="QABOT_COMMAND")
+    port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
+    match_threshold: float | None = Field(default=None, ge=0, le=1, alias="QABOT_MATCH_THRESHOLD")
+    log_level: str = Field(default="INFO", alias="QABOT_LOG_LEVEL")
+    log_format: str = Field(default="text", pattern="^(text|json)$", alias="QABOT_LOG_FORMAT")
+
+    @field_validator("command")
+    @classmethod
+    def _slash(cls, value: str) -> str:
+        if not value.startswith("/") or " " in value:
+            raise ValueError("must be a slash command such as /qa")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, turning validation failures into one readable SettingsError."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else "settings"
+        raise SettingsError(f"{name}: {first['msg']} (see README, 'Configuration')") from None
+
+
+def env_names() -> list[str]:
+    """Every environment variable the settings read; deploy files are checked against it."""
+    return [f.alias for f in Settings.model_fields.values() if f.alias]
