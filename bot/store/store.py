@@ -1,0 +1,323 @@
+"""The state store: one SQLAlchemy implementation for SQLite (default) and PostgreSQL.
+
+Every claim is an INSERT on a primary key, so the database, not the process, decides who won:
+two replicas sharing a database can never both claim the same event or digest slot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+schema_info = Table(
+    "qabot_schema",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("version", Integer, nullable=False),
+)
+
+event_claims = Table(
+    "event_claims",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("claimed_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+query_log = Table(
+    "query_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("surface", String(32), nullable=False),
+    Column("entry_id", String(64)),
+    Column("score", Float),
+    Column("latency_ms", Float),
+)
+
+digest_slots = Table(
+    "digest_slots",
+    metadata,
+    Column("schedule", String(128), primary_key=True),
+    Column("due_at", DateTime(timezone=True), primary_key=True),
+    Column("channel", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # claimed | posted | failed
+    Column("owner", String(128), nullable=False),
+    Column("claimed_at", DateTime(timezone=True), nullable=False),
+    Column("lease_until", DateTime(timezone=True), nullable=False),
+    Column("entry_id", String(64)),
+    Column("posted_at", DateTime(timezone=True)),
+    Column("message_ts", String(64)),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+)
+
+
+class StoreError(Exception):
+    """The store cannot be reached or used; the message says which URL and why."""
+
+
+@dataclass(frozen=True)
+class SlotRecord:
+    """One digest slot as recorded."""
+
+    schedule: str
+    due_at: dt.datetime
+    channel: str
+    status: str
+    entry_id: str | None
+    attempts: int
+    error: str | None
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    # SQLite hands back naive datetimes; everything we store is UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value
+
+
+class Store:
+    """Claims of events and digest slots, and a log of answered queries."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _engine(url)
+
+    def create_schema(self) -> None:
+        """Create missing tables and record the schema version; safe to run on every start."""
+        try:
+            metadata.create_all(self.engine)
+            with self.engine.begin() as conn:
+                current = conn.execute(select(schema_info.c.version)).scalar()
+                if current is None:
+                    try:
+                        conn.execute(insert(schema_info).values(id=1, version=SCHEMA_VERSION))
+                    except IntegrityError:  # another replica recorded it first
+                        pass
+                elif current > SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self.safe_url}: schema version {current} is newer than this "
+                        f"qabot ({SCHEMA_VERSION}); upgrade qabot"
+                    )
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{self.safe_url}: cannot prepare the state store: {exc}") from None
+
+    @property
+    def safe_url(self) -> str:
+        """The URL with any password hidden, fit for logs and errors."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def ping(self) -> bool:
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except SQLAlchemyError:
+            return False
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- events ------------------------------------------------------------------------------
+
+    def claim_event(self, key: str, now: dt.datetime | None = None) -> bool:
+        """True for the first claim of ``key`` anywhere; False for every later one."""
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(event_claims).values(key=key[:255], claimed_at=now or _utcnow())
+                )
+            return True
+        except IntegrityError:
+            return False
+
+    def purge_events(self, older_than: dt.datetime) -> int:
+        """Forget claims older than Slack's retry window; returns how many were removed."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                delete(event_claims).where(event_claims.c.claimed_at < older_than)
+            )
+        return result.rowcount or 0
+
+    # -- query log ---------------------------------------------------------------------------
+
+    def record_query(
+        self, surface: str, entry_id: str | None, score: float | None, latency_ms: float | None
+    ) -> None:
+        """Log what was answered, not what was asked: the question text is never stored."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(query_log).values(
+                    at=_utcnow(),
+                    surface=surface,
+                    entry_id=entry_id,
+                    score=score,
+                    latency_ms=latency_ms,
+                )
+            )
+
+    def query_count(self) -> int:
+        with self.engine.connect() as conn:
+            return len(conn.execute(select(query_log.c.id)).all())
+
+    # -- digest slots ------------------------------------------------------------------------
+
+    def claim_slot(
+        self,
+        schedule: str,
+        due_at: dt.datetime,
+        channel: str,
+        owner: str,
+        lease: dt.timedelta,
+        now: dt.datetime | None = None,
+    ) -> bool:
+        """Claim a (schedule, due time) slot; an expired claim whose poster died is taken over."""
+        now = now or _utcnow()
+        values = dict(
+            channel=channel,
+            status="claimed",
+            owner=owner,
+            claimed_at=now,
+            lease_until=now + lease,
+        )
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(
+                    insert(digest_slots).values(
+                        schedule=schedule, due_at=due_at, attempts=0, **values
+                    )
+                )
+            return True
+        except IntegrityError:
+            pass
+        # Conditional UPDATE: only one contender can match the expired lease it read.
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(digest_slots)
+                .where(
+                    digest_slots.c.schedule == schedule,
+                    digest_slots.c.due_at == due_at,
+                    digest_slots.c.status == "claimed",
+                    digest_slots.c.lease_until < now,
+                )
+                .values(**values)
+            )
+        return (result.rowcount or 0) == 1
+
+    def finish_slot(
+        self,
+        schedule: str,
+        due_at: dt.datetime,
+        *,
+        posted: bool,
+        entry_id: str | None = None,
+        message_ts: str | None = None,
+        error: str | None = None,
+        attempts: int = 1,
+    ) -> None:
+        """Record the outcome of a claimed slot: posted, or failed with its error."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(digest_slots)
+                .where(digest_slots.c.schedule == schedule, digest_slots.c.due_at == due_at)
+                .values(
+                    status="posted" if posted else "failed",
+                    entry_id=entry_id,
+                    message_ts=message_ts,
+                    posted_at=_utcnow() if posted else None,
+                    error=error,
+                    attempts=attempts,
+                )
+            )
+
+    def slots(self, schedule: str | None = None) -> list[SlotRecord]:
+        """Recorded slots, oldest first."""
+        query = select(digest_slots).order_by(digest_slots.c.due_at)
+        if schedule is not None:
+            query = query.where(digest_slots.c.schedule == schedule)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).mappings().all()
+        return [
+            SlotRecord(
+                schedule=r["schedule"],
+                due_at=_aware(r["due_at"]),
+                channel=r["channel"],
+                status=r["status"],
+                entry_id=r["entry_id"],
+                attempts=r["attempts"],
+                error=r["error"],
+            )
+            for r in rows
+        ]
+
+    def posted_entries(self, channel: str) -> list[str]:
+        """Entry ids already posted to ``channel`` by any schedule, oldest first."""
+        query = (
+            select(digest_slots.c.entry_id)
+            .where(
+                digest_slots.c.channel == channel,
+                digest_slots.c.status == "posted",
+                digest_slots.c.entry_id.is_not(None),
+            )
+            .order_by(digest_slots.c.posted_at)
+        )
+        with self.engine.connect() as conn:
+            return [row[0] for row in conn.execute(query)]
+
+
+def _engine(url: str) -> Engine:
+    try:
+        parsed = make_url(url)
+    except Exception:
+        raise StoreError(f"QABOT_DATABASE_URL is not a database URL: {url!r}") from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(conn, _record) -> None:
+            # WAL lets readers and one writer work at once; the busy timeout makes two
+            # processes wait for each other instead of failing with "database is locked".
+            cur = conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
+        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+    try:
+        return create_engine(url, pool_pre_ping=True)
+    except (ImportError, OperationalError) as exc:
+        raise StoreError(f"cannot use {parsed.render_as_string()}: {exc}") from None

@@ -1,0 +1,77 @@
+"""Claims are decided by the database: first claim wins, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bot.store import Store, StoreError
+
+T0 = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
+
+
+def test_event_claimed_once(store: Store) -> None:
+    assert store.claim_event("Ev1") is True
+    assert store.claim_event("Ev1") is False
+    assert store.claim_event("Ev2") is True
+
+
+def test_concurrent_claims_have_one_winner(store_url: str) -> None:
+    stores = [Store(store_url) for _ in range(4)]
+    stores[0].create_schema()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda s: s.claim_event("race"), stores * 5))
+    assert results.count(True) == 1
+    for s in stores:
+        s.close()
+
+
+def test_purge_forgets_old_claims(store: Store) -> None:
+    store.claim_event("old", now=T0 - dt.timedelta(days=2))
+    store.claim_event("new", now=T0)
+    assert store.purge_events(T0 - dt.timedelta(days=1)) == 1
+    assert store.claim_event("old") is True
+    assert store.claim_event("new") is False
+
+
+def test_slot_claim_lease_and_takeover(store: Store) -> None:
+    lease = dt.timedelta(minutes=5)
+    assert store.claim_slot("weekly", T0, "C1", "a", lease, now=T0)
+    assert not store.claim_slot("weekly", T0, "C1", "b", lease, now=T0 + dt.timedelta(minutes=1))
+    # The first poster died: once its lease has run out, another may take the slot, once.
+    later = T0 + dt.timedelta(minutes=6)
+    assert store.claim_slot("weekly", T0, "C1", "b", lease, now=later)
+    assert not store.claim_slot("weekly", T0, "C1", "c", lease, now=later)
+
+
+def test_posted_slot_is_never_taken_over(store: Store) -> None:
+    store.claim_slot("weekly", T0, "C1", "a", dt.timedelta(seconds=1), now=T0)
+    store.finish_slot("weekly", T0, posted=True, entry_id="q3", message_ts="1.2")
+    assert not store.claim_slot("weekly", T0, "C1", "b", dt.timedelta(1), now=T0 + dt.timedelta(1))
+    (slot,) = store.slots("weekly")
+    assert (slot.status, slot.entry_id, slot.due_at) == ("posted", "q3", T0)
+    assert store.posted_entries("C1") == ["q3"]
+
+
+def test_query_log_keeps_no_question_text(store: Store) -> None:
+    store.record_query("command", "q14", 0.93, 12.5)
+    store.record_query("mention", None, 0.2, 8.0)
+    assert store.query_count() == 2
+
+
+def test_schema_creation_is_repeatable(store: Store) -> None:
+    store.create_schema()
+    assert store.ping()
+
+
+def test_bad_url_is_a_clear_error() -> None:
+    with pytest.raises(StoreError, match="QABOT_DATABASE_URL"):
+        Store("not a url at all")
+
+
+def test_password_hidden_in_safe_url() -> None:
+    store = Store("postgresql://user:secret@127.0.0.1:1/db")
+    assert "secret" not in store.safe_url
+    assert not store.ping()
