@@ -120,15 +120,14 @@ class Store:
             with self.engine.begin() as conn:
                 current = conn.execute(select(schema_info.c.version)).scalar()
                 if current is None:
-                    try:
-                        conn.execute(insert(schema_info).values(id=1, version=SCHEMA_VERSION))
-                    except IntegrityError:  # another replica recorded it first
-                        pass
+                    conn.execute(insert(schema_info).values(id=1, version=SCHEMA_VERSION))
                 elif current > SCHEMA_VERSION:
                     raise StoreError(
                         f"{self.safe_url}: schema version {current} is newer than this "
                         f"qabot ({SCHEMA_VERSION}); upgrade qabot"
                     )
+        except IntegrityError:
+            pass  # another replica created the schema at the same moment; it is there now
         except SQLAlchemyError as exc:
             raise StoreError(f"{self.safe_url}: cannot prepare the state store: {exc}") from None
 
