@@ -30,6 +30,11 @@ class Settings(BaseSettings):
     match_threshold: float | None = Field(default=None, ge=0, le=1, alias="QABOT_MATCH_THRESHOLD")
     log_level: str = Field(default="INFO", alias="QABOT_LOG_LEVEL")
     log_format: str = Field(default="text", pattern="^(text|json)$", alias="QABOT_LOG_FORMAT")
+    schedules: Path | None = Field(default=None, alias="QABOT_SCHEDULES")
+    digest_grace_minutes: int = Field(default=360, ge=0, alias="QABOT_DIGEST_GRACE_MINUTES")
+    metrics_port: int | None = Field(default=None, ge=1, le=65535, alias="QABOT_METRICS_PORT")
+    socket_grace_seconds: int = Field(default=60, ge=0, alias="QABOT_SOCKET_GRACE_SECONDS")
+    watch_content: bool = Field(default=True, alias="QABOT_WATCH_CONTENT")
 
     @field_validator("command")
     @classmethod
