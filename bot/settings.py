@@ -7,6 +7,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.endpoints import DEFAULT_PORT
+
 DEFAULT_DATABASE_URL = "sqlite:///qabot-state.sqlite3"
 
 
@@ -26,7 +28,7 @@ class Settings(BaseSettings):
     content: Path = Field(default=Path("content/qa.yaml"), alias="QABOT_CONTENT")
     database_url: str = Field(default=DEFAULT_DATABASE_URL, alias="QABOT_DATABASE_URL")
     command: str = Field(default="/qa", alias="QABOT_COMMAND")
-    port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
+    port: int = Field(default=DEFAULT_PORT, ge=1, le=65535, alias="PORT")
     match_threshold: float | None = Field(default=None, ge=0, le=1, alias="QABOT_MATCH_THRESHOLD")
     log_level: str = Field(default="INFO", alias="QABOT_LOG_LEVEL")
     log_format: str = Field(default="text", pattern="^(text|json)$", alias="QABOT_LOG_FORMAT")
