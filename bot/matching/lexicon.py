@@ -67,6 +67,48 @@ PHRASES: dict[str, str] = {
     "no record": "noncriminal",
     "no criminal record": "noncriminal",
     "up front": "first",
+    "go after": "target",
+    "goes after": "target",
+    "going after": "target",
+    "went after": "target",
+    "staffing up": "hiring",
+    "staff up": "hiring",
+    "without papers": "undocumented",
+    "no papers": "undocumented",
+    "criminal history": "criminal record",
+    "statutory basis": "legal authority",
+    "statutory authority": "legal authority",
+    "legal basis": "legal authority",
+    "legal foundation": "legal authority",
+    "interior order": "eo",
+    "interior enforcement order": "eo",
+    "higher priority": "prioritize",
+    "top priority": "prioritize",
+    "high priority": "prioritize",
+    "cut off": "terminated",
+    "community orgs": "ngo",
+    "community organizations": "ngo",
+    "community groups": "ngo",
+    "advocacy groups": "ngo",
+    "advocacy organizations": "ngo",
+    "how many": "quantity",
+    "how much": "quantity",
+    "how long": "quantity",
+    "what percentage": "quantity",
+    "apply for": "applyfor",
+    "last year": "today",
+    "this year": "today",
+    "next year": "today",
+    "currently": "today",
+    "as of now": "today",
+    "running again": "restored",
+    "back on": "restored",
+    "interior eo": "eo",
+    "interior executive order": "executive order",
+    "interior enforcement eo": "eo",
+    "inside the country": "interior",
+    "inside the us": "interior",
+    "in the interior": "interior",
 }
 
 # Query stem -> stems it may match instead. Words people use for what official text says
@@ -85,7 +127,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "cop": ("law", "enforc", "offic"),
     "polic": ("law", "enforc"),
     "sheriff": ("law", "enforc", "local"),
-    "deputi": ("law", "enforc", "deleg"),
+    "deputi": ("deleg", "offic"),
     "deputis": ("deleg", "author"),
     "deputiz": ("deleg", "author"),
     "jail": ("custodi", "detain"),
@@ -233,6 +275,13 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "hotspot": ("jurisdict", "violent"),
     "violenc": ("violent", "gang"),
     "inforc": ("termin", "restor", "effect"),
+    "focus": ("focus", "priorit"),
+    "staf": ("hire", "personnel"),
+    "overstay": ("violat", "alien"),
+    "paper": ("alien",),
+    "insid": ("interior",),
+    "domest": ("interior",),
+    "duti": ("job",),
     "trump": ("presid",),
     "obama": ("presid",),
 }
@@ -244,7 +293,16 @@ OFF_DOCUMENT: frozenset[str] = frozenset(
     sanctuari wall fenc travelban refuge asylum h1b lotteri greencard citizenship naturalis
     naturaliz workpermit ead tps parol overstay budget cost fund pay paid fee money spend price
     hospit school campus church courthous court sensit polit vote elect form renew today
-    lawsuit sue injunct judg statist percent
+    lawsuit sue injunct judg statist percent applyfor
+    """.split()
+)
+
+# Words that name the document itself rather than any one answer ("the interior EO", "the Kelly
+# memo"): they set the context of a question, so they weigh little whatever their rarity.
+CONTEXT: frozenset[str] = frozenset(
+    """
+    eo order execut memo memoranda memorandum guidanc kelli feb februari 2017 dhs depart homeland
+    secur 13768 implement trump administr new
     """.split()
 )
 

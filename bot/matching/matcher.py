@@ -1,14 +1,18 @@
 """Find the entry whose official answer answers a question, or decline.
 
-The score is IDF-weighted coverage: how much of what the query asks (its rare words counting
-most) one entry accounts for, through its question, the hand-written phrasings and keywords, and
-its answer, with synonyms, acronyms and typo correction bridging the user's words to the
-document's. Words the document never uses, and subjects it is known not to cover, count against
-every entry alike, which is what makes near-miss questions decline.
+The score is weighted coverage: how much of what the query asks (rare words counting most) one
+entry accounts for, through its question, the hand-written phrasings and keywords, and its
+answer. Synonyms, acronyms, stem prefixes and typo correction bridge the user's words to the
+document's. Words no entry uses count against every entry alike, weighted by how rare they are in
+English, and subjects the document is known not to cover count heavily: that is what makes
+near-miss questions decline. Evidence (how specific the matched words are) and a margin between
+different answers turn coverage into one confidence in [0, 1].
 """
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 from collections import defaultdict
@@ -19,23 +23,47 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from bot.content.models import Catalogue, Entry
-from bot.matching import lexicon
+from bot.matching import english, lexicon
 from bot.matching.text import STOPWORDS, normalise, stem
 
-# Chosen on the development set and a held-out set of our own (see `qabot eval`); one place.
+# Chosen from measurements on the development set and on held-out queries (`qabot eval`).
 DEFAULT_THRESHOLD = 0.5
 
 # How much a word found in each part of an entry counts, relative to the question itself.
 FIELD_WEIGHTS = {"question": 1.0, "phrasings": 1.0, "keywords": 1.0, "topics": 0.7, "answer": 0.8}
-_SYNONYM_CREDIT = 0.85
+
+_MAX_ALTERNATIVES = 5
+_RANKED = 12
 _TYPO_MIN_LEN = 5
 _TYPO_CUTOFF = 0.8
-_MAX_ALTERNATIVES = 5
+_PREFIX_MIN = 5
 _DIRECT = re.compile(r"^\s*(?:q|#|no\.?|number|question)?\s*(\d{1,4})\s*[?.!]?\s*$", re.I)
-_PERSONA = re.compile(r"^(?P<who>[^:?]{2,60}?)(?::| - | — | – )\s*(?P<ask>.+)$")
-_QUESTION_START = frozenset(
-    "is are does do can could will would has have did should what when who which how why".split()
+# "public defender: can ICE ..." or "i'm covering this for a paper - is PEP ...": a short label
+# before a colon, or a first-person clause before a dash.
+_PERSONA = re.compile(
+    r"^(?P<who>[^:?\-—–]{2,40}?:|(?:i'?m|i am|as an?|we'?re|we are)\b[^:?]{2,80}?(?: - | — | – ))"
+    r"\s*(?P<ask>.+)$",
+    re.S | re.I,
 )
+_YEAR = re.compile(r"^(19|20)\d\d$")
+
+
+@dataclass(frozen=True, slots=True)
+class Tuning:
+    """The matcher's constants, in one place so that measurements can vary them."""
+
+    synonym_credit: float = 0.85  # a synonym's match counts this much of the word's own
+    prefix_credit: float = 0.8  # likewise for a stem that only shares a prefix
+    evidence_scale: float = 0.45  # matched weight, in units of the rarest word, for ~63% trust
+    similarity_share: float = 0.15  # part of the score from fuzzy similarity to the question
+    unknown_share: float = 0.6  # weight of a word no entry uses, relative to a rare word's
+    off_document_weight: float = 2.0  # weight of a known off-document subject, same units
+    context_share: float = 0.25  # weight of words naming the document itself
+    persona_share: float = 0.4  # weight of a leading "who I am" clause
+    phrase_share: float = 0.5  # weight of an adjacent pair found in an entry
+    name_share: float = 0.6  # weight of a word inside a program's name ("Priority" in PEP)
+    ambiguity: float = 0.3  # how much a near-tie between different answers lowers trust
+    selective_fraction: float = 0.05  # terms rarer than this pick candidates in large corpora
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,55 +101,53 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class _Term:
-    stem: str
+    key: str
     weight: float
-    alternatives: tuple[tuple[str, float], ...]  # (indexed stem, credit)
+    alternatives: tuple[tuple[str, float], ...]  # (indexed key, credit)
 
 
 class Matcher:
     """An index over a catalogue; ``match`` is pure and safe to call concurrently."""
 
-    def __init__(self, catalogue: Catalogue, threshold: float | None = None) -> None:
+    def __init__(
+        self, catalogue: Catalogue, threshold: float | None = None, tuning: Tuning | None = None
+    ) -> None:
         self.catalogue = catalogue
         self.threshold = DEFAULT_THRESHOLD if threshold is None else threshold
+        self.tuning = tuning or Tuning()
         self._entries = catalogue.entries
         self._by_number: dict[int, Entry] = {}
         for entry in self._entries:
             self._by_number.setdefault(entry.number, entry)
 
-        # term -> {entry index: best field weight}
         postings: dict[str, dict[int, float]] = defaultdict(dict)
-        self._questions: list[str] = []
         known_words: set[str] = set()
+        self._questions: list[str] = []
         for index, entry in enumerate(self._entries):
             for field, texts in _fields(entry).items():
-                weight = FIELD_WEIGHTS[field]
                 for text in texts:
-                    ws = _expand_words(normalise(text).split())
-                    known_words.update(ws)
-                    for word in ws:
-                        if word in STOPWORDS:
-                            continue
-                        row = postings[stem(word)]
-                        if row.get(index, 0.0) < weight:
-                            row[index] = weight
-            self._questions.append(" ".join(sorted(_content_stems(entry.question))))
+                    words = _rewrite(normalise(text).split())
+                    known_words.update(words)
+                    for key, weight in _index_keys(words, self.tuning.name_share):
+                        row = postings[key]
+                        value = FIELD_WEIGHTS[field] * weight
+                        if row.get(index, 0.0) < value:
+                            row[index] = value
+            self._questions.append(" ".join(sorted(_stems(normalise(entry.question).split()))))
         self._postings = dict(postings)
 
         n = len(self._entries)
         self._idf = {
-            t: math.log(1.0 + (n - len(row) + 0.5) / (len(row) + 0.5))
-            for t, row in self._postings.items()
+            key: math.log(1.0 + (n - len(row) + 0.5) / (len(row) + 0.5))
+            for key, row in self._postings.items()
         }
-        idfs = sorted(self._idf.values())
-        self._max_idf = idfs[-1] if idfs else 1.0
-        # An unknown word is as telling as a word found in a single entry or two.
-        self._unknown_idf = math.log(1.0 + (n - 1.5) / 1.5) if n > 1 else 1.0
+        self._max_idf = math.log(1.0 + (n - 0.5) / 1.5) if n > 1 else 1.0
+        self._selective_df = max(50, int(n * self.tuning.selective_fraction))
+        self._stems = sorted(k for k in self._postings if " " not in k)
         lexicon_words = {w for phrase in lexicon.PHRASES.values() for w in phrase.split()}
-        self._known_words = sorted(
-            w for w in known_words | lexicon_words | set(lexicon.PHRASES) if w not in STOPWORDS
-        )
+        self._known_words = sorted((known_words | lexicon_words) - STOPWORDS)
         self._known_set = frozenset(self._known_words)
+        self._latest_year = max((e.source.released.year for e in self._entries), default=0)
         self._group = _answer_groups(self._entries)
 
     # -- public -------------------------------------------------------------------------
@@ -135,92 +161,184 @@ class Matcher:
                 return Match(query, entry, 1.0, ())
 
         terms = self._query_terms(query)
-        if not terms:
+        coverage = self._coverage(terms)
+        if not coverage:
             return Match(query, None, 0.0, ())
 
         total = sum(t.weight for t in terms)
-        coverage: dict[int, float] = defaultdict(float)
+        query_key = " ".join(sorted({t.key for t in terms if " " not in t.key}))
+        ranked = sorted(coverage.items(), key=lambda kv: kv[1], reverse=True)[:_RANKED]
+        scored = sorted(
+            ((i, self._confidence(cov, total, query_key, i)) for i, cov in ranked),
+            key=lambda kv: kv[1],
+            reverse=True,
+        )
+        top_index, top_score = scored[0]
+        rival = next((s for i, s in scored[1:] if self._group[i] != self._group[top_index]), 0.0)
+        # Two different answers almost equally likely: every candidate is less certain, and the
+        # top one may fall under the threshold. Asking beats guessing between official answers.
+        factor = self._ambiguity_factor(top_score, rival)
+        candidates = [Candidate(self._entries[i], round(s * factor, 4)) for i, s in scored if s > 0]
+        if not candidates or candidates[0].score < self.threshold:
+            top = candidates[0].score if candidates else 0.0
+            return Match(query, None, top, tuple(candidates[:_MAX_ALTERNATIVES]))
+        best = candidates[0]
+        return Match(query, best.entry, best.score, tuple(candidates[1 : 1 + _MAX_ALTERNATIVES]))
+
+    def same_answer(self, a: Entry, b: Entry) -> bool:
+        """Whether two entries give the same official answer (or one begins the other)."""
+        ids = {e.id: i for i, e in enumerate(self._entries)}
+        return self._group[ids[a.id]] == self._group[ids[b.id]]
+
+    # -- scoring ------------------------------------------------------------------------
+
+    def _coverage(self, terms: list[_Term]) -> dict[int, float]:
+        """Weighted sum of each query term's best match, per entry that matches any."""
+        postings = self._postings
+        selective = [
+            alt
+            for t in terms
+            for alt, _ in t.alternatives
+            if len(postings[alt]) <= self._selective_df
+        ]
+        if len(self._entries) > self._selective_df and selective:
+            # Large corpora: only entries sharing a selective word can win; score just those.
+            candidates = set().union(*(postings[alt].keys() for alt in selective))
+            coverage: dict[int, float] = {}
+            for index in candidates:
+                total = 0.0
+                for term in terms:
+                    best = max(
+                        (
+                            postings[alt].get(index, 0.0) * credit
+                            for alt, credit in term.alternatives
+                        ),
+                        default=0.0,
+                    )
+                    total += term.weight * best
+                coverage[index] = total
+            return coverage
+
+        coverage = defaultdict(float)
         for term in terms:
             best: dict[int, float] = {}
             for alt, credit in term.alternatives:
-                for index, field_weight in self._postings.get(alt, {}).items():
+                for index, field_weight in postings[alt].items():
                     value = field_weight * credit
                     if value > best.get(index, 0.0):
                         best[index] = value
             for index, value in best.items():
                 coverage[index] += term.weight * value
-        if not coverage:
-            return Match(query, None, 0.0, ())
+        return coverage
 
-        ranked = sorted(coverage.items(), key=lambda kv: kv[1], reverse=True)[:12]
-        query_key = " ".join(sorted({t.stem for t in terms}))
-        scored = [
-            (index, self._confidence(cov / total, query_key, index, len(terms)))
-            for index, cov in ranked
-        ]
-        scored.sort(key=lambda kv: kv[1], reverse=True)
-
-        top_index, top_score = scored[0]
-        rival = next((s for i, s in scored[1:] if self._group[i] != self._group[top_index]), 0.0)
-        # Two different answers almost equally likely: better to ask than to guess.
-        if top_score > 0 and rival / top_score > 0.92:
-            top_score *= 0.85
-        alternatives = tuple(
-            Candidate(self._entries[i], round(s, 4)) for i, s in scored[1:] if s > 0
-        )[:_MAX_ALTERNATIVES]
-        top = self._entries[top_index]
-        if top_score < self.threshold:
-            return Match(query, None, top_score, (Candidate(top, top_score), *alternatives)[:5])
-        return Match(query, top, top_score, alternatives)
-
-    # -- internals ----------------------------------------------------------------------
-
-    def _confidence(self, cov: float, query_key: str, index: int, n_terms: int) -> float:
+    def _confidence(self, matched: float, total: float, query_key: str, index: int) -> float:
+        """Coverage of the query, discounted when what it matched is common and unspecific."""
+        tuning = self.tuning
+        coverage = matched / total
+        # Evidence: a lone common word ("ice") proves little; a rare one ("pep") proves a lot.
+        evidence = 1.0 - math.exp(-matched / (self._max_idf * tuning.evidence_scale))
         similarity = fuzz.token_sort_ratio(query_key, self._questions[index]) / 100.0
-        score = cov * (0.85 + 0.15 * similarity)
-        return max(0.0, min(1.0, score))
+        share = tuning.similarity_share
+        return max(0.0, min(1.0, coverage * evidence * (1.0 - share + share * similarity)))
+
+    def _ambiguity_factor(self, top: float, rival: float) -> float:
+        if top <= 0:
+            return 1.0
+        closeness = max(0.0, (rival / top - 0.8) / 0.2)
+        return 1.0 - self.tuning.ambiguity * closeness
+
+    # -- the query ----------------------------------------------------------------------
 
     def _query_terms(self, query: str) -> list[_Term]:
-        text = normalise(query)
-        text = _focus(text)
-        words = _expand_words(text.split(), phrases_only=True)
+        """Weighted terms of the query, with what each may match; empty for mere chatter."""
+        parts = _split_persona(query)
+        words: list[tuple[str, float]] = []
+        for text, share in ((parts[0], self.tuning.persona_share), (parts[1], 1.0)):
+            if text:
+                words += [(w, share) for w in _rewrite(normalise(text).split(), query=True)]
+
         stems: list[str] = []
-        for word in words:
+        info: dict[str, tuple[float, float]] = {}  # stem -> (rarity, share)
+        for word, share in words:
             if word in STOPWORDS:
                 continue
-            stems.append(stem(self._correct(word)))
+            corrected = self._correct(word)
+            key = stem(corrected)
+            stems.append(key)
+            rarity, old_share = info.get(key, (0.0, 0.0))
+            info[key] = (max(rarity, _rarity(corrected)), max(share, old_share))
         if all(s in lexicon.CHATTER for s in stems):
             return []
 
-        terms: list[_Term] = []
-        seen: set[str] = set()
-        for s in stems:
-            if s in seen:
-                continue
-            seen.add(s)
-            alts: dict[str, float] = {}
-            if s in self._postings:
-                alts[s] = 1.0
-            for alt in lexicon.SYNONYMS.get(s, ()):
-                if alt in self._postings and alt not in alts:
-                    alts[alt] = _SYNONYM_CREDIT
-            if s in lexicon.OFF_DOCUMENT:
-                weight = self._max_idf * 2.0
-            elif s in self._idf:
-                weight = self._idf[s]
-            elif alts:
-                weight = max(self._idf[a] for a in alts)
-            else:
-                weight = self._unknown_idf * 0.6
-            terms.append(_Term(s, weight, tuple(alts.items())))
-        return terms
+        terms = [self._term(key, *info[key]) for key in dict.fromkeys(stems)]
+        by_key = {t.key: t for t in terms}
+        return terms + self._phrase_terms(stems, by_key)
+
+    def _term(self, key: str, rarity: float, share: float) -> _Term:
+        tuning = self.tuning
+        synonyms = [a for a in lexicon.SYNONYMS.get(key, ()) if a in self._postings and a != key]
+        prefixed = [] if key in self._postings or synonyms else self._prefix_matches(key)
+        if key in lexicon.OFF_DOCUMENT or self._after_release(key):
+            weight = self._max_idf * tuning.off_document_weight
+        elif key in self._idf:
+            weight = self._idf[key]
+        elif synonyms or prefixed:
+            weight = max(self._idf[a] for a in synonyms or prefixed)
+        else:
+            weight = self._max_idf * tuning.unknown_share * rarity
+        if key in lexicon.CONTEXT:
+            weight *= tuning.context_share
+        weight *= share
+
+        alternatives: dict[str, float] = {key: 1.0} if key in self._postings else {}
+        for alt, credit in [(a, tuning.synonym_credit) for a in synonyms] + [
+            (a, tuning.prefix_credit) for a in prefixed
+        ]:
+            # A synonym proves no more than its own rarity: "convicted" matched through
+            # "criminal" is only as telling as "criminal" is.
+            alternatives.setdefault(alt, credit * min(1.0, self._idf[alt] * share / weight))
+        return _Term(key, weight, tuple(alternatives.items()))
+
+    def _phrase_terms(self, stems: list[str], by_key: dict[str, _Term]) -> list[_Term]:
+        """Adjacent word pairs that some entry also has: order carries meaning
+        ("enforcement priorities" is not "Priority Enforcement Program")."""
+        phrases: list[_Term] = []
+        for a, b in itertools.pairwise(stems):
+            first, second = by_key[a], by_key[b]
+            alternatives = {
+                f"{x} {y}": cx * cy
+                for x, cx in first.alternatives
+                for y, cy in second.alternatives
+                if f"{x} {y}" in self._postings
+            }
+            if alternatives:
+                weight = self.tuning.phrase_share * min(first.weight, second.weight)
+                phrases.append(_Term(f"{a} {b}", weight, tuple(alternatives.items())))
+        return phrases
+
+    def _prefix_matches(self, key: str) -> list[str]:
+        """Indexed stems that extend this one or that it extends ("statutori" / "statut")."""
+        if len(key) < _PREFIX_MIN:
+            return []
+        start = bisect.bisect_left(self._stems, key[:_PREFIX_MIN])
+        found = []
+        for other in itertools.islice(self._stems, start, start + 50):
+            if not other.startswith(key[:_PREFIX_MIN]):
+                break
+            if len(other) >= _PREFIX_MIN and (other.startswith(key) or key.startswith(other)):
+                found.append(other)
+        return found
+
+    def _after_release(self, key: str) -> bool:
+        # The documents cannot speak of years after their release: "in 2025" is another subject.
+        return bool(_YEAR.match(key)) and int(key) > self._latest_year > 0
 
     def _correct(self, word: str) -> str:
         """The document's spelling of a mistyped word, or the word itself."""
-        if len(word) < _TYPO_MIN_LEN or word in self._known_set or word.isdigit():
+        if len(word) < _TYPO_MIN_LEN or word in self._known_set or not word.isalpha():
             return word
-        if stem(word) in self._postings or stem(word) in lexicon.SYNONYMS:
-            return word
+        if english.is_english(word) or stem(word) in lexicon.SYNONYMS:
+            return word  # a real word that we do not index is not a typo of one we do
         hit = process.extractOne(
             word,
             self._known_words,
@@ -228,6 +346,11 @@ class Matcher:
             score_cutoff=_TYPO_CUTOFF,
         )
         return hit[0] if hit else word
+
+
+def _rarity(word: str) -> float:
+    """0 for the commonest English words, 1 for words rarer than any in the frequency list."""
+    return min(1.0, max(0.05, (6.5 - english.zipf(word)) / (6.5 - english.RARE_ZIPF)))
 
 
 def _fields(entry: Entry) -> dict[str, tuple[str, ...]]:
@@ -240,40 +363,57 @@ def _fields(entry: Entry) -> dict[str, tuple[str, ...]]:
     }
 
 
-def _content_stems(text: str) -> list[str]:
-    return [stem(w) for w in normalise(text).split() if w not in STOPWORDS]
+def _stems(words: list[str]) -> list[str]:
+    return [stem(w) for w in words if w not in STOPWORDS]
 
 
-def _expand_words(words: list[str], phrases_only: bool = False) -> list[str]:
-    """Rewrite idioms, and add an acronym's full name (and the reverse) beside it."""
-    text = " " + " ".join(words) + " "
-    for phrase, replacement in lexicon.PHRASES.items():
-        if f" {phrase} " in text:
-            text = text.replace(f" {phrase} ", f" {replacement} ")
-    out = text.split()
-    if phrases_only:
-        return out
-    extra: list[str] = []
-    joined = " " + " ".join(out) + " "
-    for acronym, full in lexicon.ACRONYMS.items():
-        if f" {acronym} " in joined:
-            extra.extend(full.split())
-        if f" {full} " in joined:
-            extra.append(acronym)
-    return out + extra
+_PHRASE_RE = re.compile(
+    r"\b(" + "|".join(re.escape(p) for p in sorted(lexicon.PHRASES, key=len, reverse=True)) + r")\b"
+)
+_FULL_NAMES = {full: acronym for acronym, full in lexicon.ACRONYMS.items()}
+_NAME_RE = re.compile(
+    r"\b(" + "|".join(re.escape(f) for f in sorted(_FULL_NAMES, key=len, reverse=True)) + r")\b"
+)
 
 
-def _focus(text: str) -> str:
-    """Drop a leading 'who I am' clause ("public defender: can ICE ...") when a question follows."""
-    m = _PERSONA.match(text)
+def _rewrite(words: list[str], query: bool = False) -> list[str]:
+    """Rewrite idioms; in queries, also turn a program's full name into its acronym."""
+    text = " ".join(words)
+    text = _PHRASE_RE.sub(lambda m: lexicon.PHRASES[m.group(1)], text)
+    if query:
+        text = _NAME_RE.sub(lambda m: _FULL_NAMES[m.group(1)], text)
+    return text.split()
+
+
+def _index_keys(words: list[str], name_share: float) -> list[tuple[str, float]]:
+    """Stems (words inside a program's name weigh less), acronyms of names, and adjacent pairs."""
+    text = " ".join(words)
+    in_name: set[int] = set()
+    keys: list[tuple[str, float]] = []
+    for m in _NAME_RE.finditer(text):
+        first = text.count(" ", 0, m.start())
+        in_name.update(range(first, first + m.group(1).count(" ") + 1))
+        keys.append((stem(_FULL_NAMES[m.group(1)]), 1.0))
+    content: list[str] = []
+    for position, word in enumerate(words):
+        if word in STOPWORDS:
+            continue
+        key = stem(word)
+        content.append(key)
+        keys.append((key, name_share if position in in_name else 1.0))
+    keys += [(f"{a} {b}", 1.0) for a, b in itertools.pairwise(content)]
+    return keys
+
+
+def _split_persona(query: str) -> tuple[str, str]:
+    """("public defender", "can ICE ...") for a leading "who I am" clause, else ("", query)."""
+    m = _PERSONA.match(query.strip())
     if not m:
-        return text
-    ask = m.group("ask")
-    first = ask.split()[0] if ask.split() else ""
-    content = [w for w in ask.split() if w not in STOPWORDS]
-    if first in _QUESTION_START and len(content) >= 2:
-        return ask
-    return text
+        return "", query
+    content = [w for w in normalise(m.group("ask")).split() if w not in STOPWORDS]
+    if len(content) >= 2:
+        return m.group("who").rstrip(":-—– "), m.group("ask")
+    return "", query
 
 
 def _answer_groups(entries: tuple[Entry, ...]) -> list[int]:
@@ -291,11 +431,8 @@ def _answer_groups(entries: tuple[Entry, ...]) -> list[int]:
     for index, text in enumerate(normal):
         blocks[text[:60]].append(index)
     for members in blocks.values():
-        for a_pos, a in enumerate(members):
-            for b in members[a_pos + 1 :]:
-                short, long_ = sorted((normal[a], normal[b]), key=len)
-                same = fuzz.ratio(short, long_) >= 95
-                starts = fuzz.ratio(short, long_[: len(short)]) >= 95
-                if same or starts:
-                    parent[find(a)] = find(b)
+        for a, b in itertools.combinations(members, 2):
+            short, long_ = sorted((normal[a], normal[b]), key=len)
+            if fuzz.ratio(short, long_[: len(short)]) >= 95:
+                parent[find(a)] = find(b)
     return [find(i) for i in range(len(entries))]
