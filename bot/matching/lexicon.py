@@ -91,10 +91,6 @@ PHRASES: dict[str, str] = {
     "community groups": "ngo",
     "advocacy groups": "ngo",
     "advocacy organizations": "ngo",
-    "how many": "quantity",
-    "how much": "quantity",
-    "how long": "quantity",
-    "what percentage": "quantity",
     "apply for": "applyfor",
     "last year": "today",
     "this year": "today",
@@ -293,7 +289,7 @@ OFF_DOCUMENT: frozenset[str] = frozenset(
     sanctuari wall fenc travelban refuge asylum h1b lotteri greencard citizenship naturalis
     naturaliz workpermit ead tps parol overstay budget cost fund pay paid fee money spend price
     hospit school campus church courthous court sensit polit vote elect form renew today
-    lawsuit sue injunct judg statist percent applyfor
+    lawsuit sue injunct judg statist percent applyfor legally constitut unconstitut bind
     """.split()
 )
 
@@ -306,11 +302,28 @@ CONTEXT: frozenset[str] = frozenset(
     """.split()
 )
 
+# What kind of fact a question asks for, by its wording. An entry can answer it only if its own
+# question asks the same, or its answer holds such a fact (a number, a time).
+QUESTION_TYPES: dict[str, str] = {
+    "quantity": r"\b(how many|how much|how long|what percent(age)?|number of|cost of|threshold)\b",
+    "time": r"(^|\b)(when (is|was|will|did|does|do|are|were|can|could)|what date|what year|"
+    r"by when|how soon|deadline)\b",
+    "place": r"\b(where (is|are|do|does|can|will|did|was)|"
+    r"which (cities|states|counties|countries))\b",
+}
+ANSWER_FACTS: dict[str, str] = {
+    "quantity": r"\b\d[\d,.]*\b",
+    "time": r"\b(\d+ (days|weeks|months|years)|immediately|january|february|march|april|june|"
+    r"july|august|september|october|november|december|19\d\d|20\d\d)\b",
+    "place": r"(?!)",
+}
+
 # Words that alone make no question: greetings, thanks and chatter. A query of only these
 # (and stopwords) is declined without looking further.
 CHATTER: frozenset[str] = frozenset(
     """
     hey hi hello hiya yo morn morning even afternoon night good great thank thanks thx ty
-    cheer bye goodby see later lol haha ok okay cool nice awesom welcom congrat test ping
+    cheer bye goodby see later lol haha ok okay cool nice awesom welcom congrat test ping look
+    check urgent asap help anyon someon fyi reminder meet
     """.split()
 )

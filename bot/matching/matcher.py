@@ -27,7 +27,7 @@ from bot.matching import english, lexicon
 from bot.matching.text import STOPWORDS, normalise, stem
 
 # Chosen from measurements on the development set and on held-out queries (`qabot eval`).
-DEFAULT_THRESHOLD = 0.5
+DEFAULT_THRESHOLD = 0.4
 
 # How much a word found in each part of an entry counts, relative to the question itself.
 FIELD_WEIGHTS = {"question": 1.0, "phrasings": 1.0, "keywords": 1.0, "topics": 0.7, "answer": 0.8}
@@ -55,14 +55,16 @@ class Tuning:
     synonym_credit: float = 0.85  # a synonym's match counts this much of the word's own
     prefix_credit: float = 0.8  # likewise for a stem that only shares a prefix
     evidence_scale: float = 0.45  # matched weight, in units of the rarest word, for ~63% trust
-    similarity_share: float = 0.15  # part of the score from fuzzy similarity to the question
-    unknown_share: float = 0.6  # weight of a word no entry uses, relative to a rare word's
+    similarity_share: float = 0.3  # part of the score from fuzzy similarity to the question
+    unknown_share: float = 1.0  # weight of a word no entry uses, relative to a rare word's
     off_document_weight: float = 2.0  # weight of a known off-document subject, same units
     context_share: float = 0.25  # weight of words naming the document itself
     persona_share: float = 0.4  # weight of a leading "who I am" clause
     phrase_share: float = 0.5  # weight of an adjacent pair found in an entry
     name_share: float = 0.6  # weight of a word inside a program's name ("Priority" in PEP)
-    ambiguity: float = 0.3  # how much a near-tie between different answers lowers trust
+    ambiguity: float = 0.15  # how much a near-tie between different answers lowers trust
+    wrong_type: float = 0.3  # factor when the query asks for a fact the entry cannot hold
+    common_discount: float = 0.6  # how much everyday English words weigh less than rare ones
     selective_fraction: float = 0.05  # terms rarer than this pick candidates in large corpora
 
 
@@ -149,6 +151,7 @@ class Matcher:
         self._known_set = frozenset(self._known_words)
         self._latest_year = max((e.source.released.year for e in self._entries), default=0)
         self._group = _answer_groups(self._entries)
+        self._facts = [_facts_held(e) for e in self._entries]
 
     # -- public -------------------------------------------------------------------------
 
@@ -166,10 +169,11 @@ class Matcher:
             return Match(query, None, 0.0, ())
 
         total = sum(t.weight for t in terms)
+        wanted = _facts_wanted(normalise(query))
         query_key = " ".join(sorted({t.key for t in terms if " " not in t.key}))
         ranked = sorted(coverage.items(), key=lambda kv: kv[1], reverse=True)[:_RANKED]
         scored = sorted(
-            ((i, self._confidence(cov, total, query_key, i)) for i, cov in ranked),
+            ((i, self._confidence(cov, total, query_key, i, wanted)) for i, cov in ranked),
             key=lambda kv: kv[1],
             reverse=True,
         )
@@ -231,7 +235,9 @@ class Matcher:
                 coverage[index] += term.weight * value
         return coverage
 
-    def _confidence(self, matched: float, total: float, query_key: str, index: int) -> float:
+    def _confidence(
+        self, matched: float, total: float, query_key: str, index: int, wanted: frozenset[str]
+    ) -> float:
         """Coverage of the query, discounted when what it matched is common and unspecific."""
         tuning = self.tuning
         coverage = matched / total
@@ -239,7 +245,11 @@ class Matcher:
         evidence = 1.0 - math.exp(-matched / (self._max_idf * tuning.evidence_scale))
         similarity = fuzz.token_sort_ratio(query_key, self._questions[index]) / 100.0
         share = tuning.similarity_share
-        return max(0.0, min(1.0, coverage * evidence * (1.0 - share + share * similarity)))
+        score = coverage * evidence * (1.0 - share + share * similarity)
+        if wanted - self._facts[index]:
+            # "How many ..." of an entry with no number in it: the words match, the answer can't.
+            score *= tuning.wrong_type
+        return max(0.0, min(1.0, score))
 
     def _ambiguity_factor(self, top: float, rival: float) -> float:
         if top <= 0:
@@ -281,7 +291,7 @@ class Matcher:
         if key in lexicon.OFF_DOCUMENT or self._after_release(key):
             weight = self._max_idf * tuning.off_document_weight
         elif key in self._idf:
-            weight = self._idf[key]
+            weight = self._idf[key] * (1.0 - tuning.common_discount * (1.0 - rarity))
         elif synonyms or prefixed:
             weight = max(self._idf[a] for a in synonyms or prefixed)
         else:
@@ -346,6 +356,24 @@ class Matcher:
             score_cutoff=_TYPO_CUTOFF,
         )
         return hit[0] if hit else word
+
+
+_WANTS = {kind: re.compile(rx) for kind, rx in lexicon.QUESTION_TYPES.items()}
+_HOLDS = {kind: re.compile(rx) for kind, rx in lexicon.ANSWER_FACTS.items()}
+
+
+def _facts_wanted(normalised_query: str) -> frozenset[str]:
+    return frozenset(kind for kind, rx in _WANTS.items() if rx.search(normalised_query))
+
+
+def _facts_held(entry: Entry) -> frozenset[str]:
+    """Kinds of fact an entry can give: those its question asks for or its answer states."""
+    question = normalise(entry.question)
+    context = {w for w in lexicon.CONTEXT if w.isdigit()}
+    text = " ".join(w for w in f"{question} {normalise(entry.answer)}".split() if w not in context)
+    return _facts_wanted(question) | frozenset(
+        kind for kind, rx in _HOLDS.items() if rx.search(text)
+    )
 
 
 def _rarity(word: str) -> float:

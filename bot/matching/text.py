@@ -22,7 +22,11 @@ _NON_WORD = re.compile(r"[^\w]+")
 _STEM_FIXUPS = {"prioriti": "priorit", "deprioriti": "depriorit", "children": "child"}
 # Words Snowball would merge with others of a different meaning: a detainer is a legal request,
 # not the act of detaining.
-_OWN_STEMS = {"detainer": "detainer", "detainers": "detainer"}
+_OWN_STEMS = {
+    "detainer": "detainer",
+    "detainers": "detainer",
+    "legally": "legally",  # "is it legally binding" asks for a legal opinion, not the authority
+}
 
 STOPWORDS = frozenset(
     """
@@ -41,7 +45,8 @@ STOPWORDS = frozenset(
     people person persons someone somebody thing things stuff way lot lots kind sort name
     include includes including make makes made take takes use used using say says said
     actually exactly basically currently right new news update updates latest info
-    information details detail mean means top big
+    information details detail mean means top big anything everything nothing something
+    besides literally basically honestly seriously maybe probably kinda sorta gonna wanna
     """.split()
 )
 
