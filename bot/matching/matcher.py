@@ -63,6 +63,7 @@ class Tuning:
     phrase_share: float = 0.5  # weight of an adjacent pair found in an entry
     name_share: float = 0.6  # weight of a word inside a program's name ("Priority" in PEP)
     ambiguity: float = 0.15  # how much a near-tie between different answers lowers trust
+    tie: float = 0.995  # rival/top ratio from which two different answers count as tied
     wrong_type: float = 0.3  # factor when the query asks for a fact the entry cannot hold
     common_discount: float = 0.6  # how much everyday English words weigh less than rare ones
     selective_fraction: float = 0.05  # terms rarer than this pick candidates in large corpora
@@ -254,8 +255,10 @@ class Matcher:
     def _ambiguity_factor(self, top: float, rival: float) -> float:
         if top <= 0:
             return 1.0
-        closeness = max(0.0, (rival / top - 0.8) / 0.2)
-        return 1.0 - self.tuning.ambiguity * closeness
+        ratio = rival / top
+        if ratio >= self.tuning.tie:
+            return 0.5  # a coin toss between two official answers is no answer
+        return 1.0 - self.tuning.ambiguity * max(0.0, (ratio - 0.8) / 0.2)
 
     # -- the query ----------------------------------------------------------------------
 
