@@ -12,12 +12,12 @@ RARE_ZIPF = 2.5
 @lru_cache(maxsize=1)
 def zipf_table() -> dict[str, float]:
     """Word -> Zipf frequency, read once from the packaged list (read-only afterwards)."""
-    text = resources.files("bot.matching").joinpath("data/english_zipf.tsv").read_text("utf-8")
+    text = resources.files("bot.matching").joinpath("data/english_zipf.txt").read_text("utf-8")
     table: dict[str, float] = {}
     for line in text.splitlines():
-        if line and not line.startswith("#"):
-            word, _, value = line.partition("\t")
-            table[word] = float(value)
+        if line and line[0] != "#":
+            value, *words = line.split()
+            table.update(dict.fromkeys(words, float(value)))
     return table
 
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer
 
 _SLACK_LINK = re.compile(r"<(https?://[^|>]*)\|([^>]*)>")
 _SLACK_TOKEN = re.compile(r"<[@#!][^>]*>|<https?://[^>]*>")
@@ -15,8 +15,14 @@ _SECTION = re.compile(r"\b(\d{3})\s*[-(]?\s*([a-z])\s*\)?(?![a-z])")
 _THOUSANDS = re.compile(r"\b(\d{1,3})(?:,(\d{3}))+\b")
 _K_SUFFIX = re.compile(r"\b(\d+)k\b")
 _ACRONYM_DOTS = re.compile(r"\b((?:[a-z]\.){2,})")
-_POSSESSIVE = re.compile(r"(\w)['’]s\b")
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 _NON_WORD = re.compile(r"[^\w]+")
+# Cheap scans that rule out the costlier patterns above for most texts.
+_SECTION_HINT = re.compile(r"\d\d\d[ (-]")
+_DOTS_HINT = re.compile(r"[a-z]\.[a-z]\.")
+_THOUSANDS_HINT = re.compile(r"\d,\d")
+_K_HINT = re.compile(r"\dk")
+_ASCII_PUNCT = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 
 # Word forms that Snowball leaves apart but people use interchangeably.
 _STEM_FIXUPS = {"prioriti": "priorit", "deprioriti": "depriorit", "children": "child"}
@@ -62,17 +68,19 @@ def normalise(text: str) -> str:
     # The cheap `in` tests skip most patterns for most texts: this runs for every indexed field.
     if ":" in text:
         text = _EMOJI.sub(" ", text)
-    if any(c.isdigit() for c in text):
+    if _SECTION_HINT.search(text):
         # "287(g)", "287 g", "287-g" and "287g" all name the same section of the INA.
         text = _SECTION.sub(r"\1\2", text)
-        if "," in text:
-            text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
-        if "k" in text:
-            text = _K_SUFFIX.sub(r"\g<1>000", text)
-    if "." in text:
+    if "," in text and _THOUSANDS_HINT.search(text):
+        text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
+    if "k" in text and _K_HINT.search(text):
+        text = _K_SUFFIX.sub(r"\g<1>000", text)
+    if "." in text and _DOTS_HINT.search(text):
         text = _ACRONYM_DOTS.sub(lambda m: m.group(1).replace(".", "") + " ", text)
-    if "'" in text or "’" in text:
-        text = _POSSESSIVE.sub(r"\1", text)
+    if "'" in text or "\u2019" in text:
+        text = _POSSESSIVE.sub("", text)
+    if text.isascii():
+        return " ".join(text.translate(_ASCII_PUNCT).split())
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 
@@ -81,7 +89,7 @@ def words(text: str) -> list[str]:
     return normalise(text).split()
 
 
-_STEMMER = snowballstemmer.stemmer("english")
+_STEMMER = Stemmer.Stemmer("english")
 
 
 @lru_cache(maxsize=1 << 16)
