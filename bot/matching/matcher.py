@@ -130,14 +130,17 @@ class Matcher:
         for index, entry in enumerate(self._entries):
             # One normalisation per field, its texts joined by a break word: far fewer calls.
             fields = {f: normalise(f" {_BREAK} ".join(t)) for f, t in _fields(entry).items()}
+            best: dict[str, float] = {}  # per entry first: words recur across its fields
             for field, text in fields.items():
                 words = _rewrite(text.split())
                 known_words.update(words)
-                for key, weight in _index_keys(words, self.tuning.name_share):
-                    row = postings[key]
-                    value = FIELD_WEIGHTS[field] * weight
-                    if row.get(index, 0.0) < value:
-                        row[index] = value
+                field_weight = FIELD_WEIGHTS[field]
+                for key, weight in _index_keys(words, self.tuning.name_share).items():
+                    value = field_weight * weight
+                    if best.get(key, 0.0) < value:
+                        best[key] = value
+            for key, value in best.items():
+                postings[key][index] = value
             self._questions.append(" ".join(sorted(_stems(fields["question"].split()))))
             self._facts.append(_facts_held(fields["question"], fields["answer"]))
             answers.append(fields["answer"])
@@ -203,37 +206,27 @@ class Matcher:
     # -- scoring ------------------------------------------------------------------------
 
     def _coverage(self, terms: list[_Term]) -> dict[int, float]:
-        """Weighted sum of each query term's best match, per entry that matches any."""
+        """Weighted sum of each query term's best match, for every entry that could win."""
         postings = self._postings
-        selective = [
-            alt
-            for t in terms
-            for alt, _ in t.alternatives
-            if len(postings[alt]) <= self._selective_df
-        ]
+        rows = [postings[alt] for term in terms for alt, _ in term.alternatives]
+        selective = [row for row in rows if len(row) <= self._selective_df]
         if len(self._entries) > self._selective_df and selective:
             # Large corpora: only entries sharing a selective word can win; score just those.
-            candidates = set().union(*(postings[alt].keys() for alt in selective))
-            coverage: dict[int, float] = {}
-            for index in candidates:
-                total = 0.0
-                for term in terms:
-                    best = max(
-                        (
-                            postings[alt].get(index, 0.0) * credit
-                            for alt, credit in term.alternatives
-                        ),
-                        default=0.0,
-                    )
-                    total += term.weight * best
-                coverage[index] = total
-            return coverage
-
-        coverage = defaultdict(float)
+            scope: set[int] = set().union(*selective)
+        else:
+            scope = set().union(*rows)
+        coverage = dict.fromkeys(scope, 0.0)
         for term in terms:
             best: dict[int, float] = {}
             for alt, credit in term.alternatives:
-                for index, field_weight in postings[alt].items():
+                row = postings[alt]
+                # Walk whichever side is shorter: the posting list or the candidates.
+                pairs = (
+                    ((i, w) for i, w in row.items() if i in coverage)
+                    if len(row) <= len(coverage)
+                    else ((i, row[i]) for i in coverage if i in row)
+                )
+                for index, field_weight in pairs:
                     value = field_weight * credit
                     if value > best.get(index, 0.0):
                         best[index] = value
@@ -427,16 +420,16 @@ def _find(words: list[str], table: _Table) -> list[tuple[int, int, list[str]]]:
 
     Word by word rather than by regex: this runs over every indexed text.
     """
-    found = []
-    i, n = 0, len(words)
-    while i < n:
-        for phrase, replacement in table.get(words[i], ()):
+    found: list[tuple[int, int, list[str]]] = []
+    end = 0
+    for i in [i for i, word in enumerate(words) if word in table]:
+        if i < end:
+            continue
+        for phrase, replacement in table[words[i]]:
             if words[i : i + len(phrase)] == phrase:
                 found.append((i, len(phrase), replacement))
-                i += len(phrase)
+                end = i + len(phrase)
                 break
-        else:
-            i += 1
     return found
 
 
@@ -456,22 +449,24 @@ def _rewrite(words: list[str], query: bool = False) -> list[str]:
     return _replace(words, _NAMES) if query else words
 
 
-def _index_keys(words: list[str], name_share: float) -> list[tuple[str, float]]:
+def _index_keys(words: list[str], name_share: float) -> dict[str, float]:
     """Stems (words inside a program's name weigh less), acronyms of names, and adjacent pairs."""
     named: set[int] = set()
-    keys: list[tuple[str, float]] = []
+    keys: dict[str, float] = {}
     for start, length, acronym in _find(words, _NAMES):
         named.update(range(start, start + length))
-        keys.append((stem(acronym[0]), 1.0))
-    content: list[str] = []
+        keys[stem(acronym[0])] = 1.0
+    content: list[str] = []  # stems of the content words; "" between two texts
     for position, word in enumerate(words):
         if word == _BREAK:
-            content.append("")  # no pair spans two texts
+            content.append("")
         elif word not in STOPWORDS:
             key = stem(word)
             content.append(key)
-            keys.append((key, name_share if position in named else 1.0))
-    keys += [(f"{a} {b}", 1.0) for a, b in itertools.pairwise(content) if a and b]
+            weight = name_share if position in named else 1.0
+            if keys.get(key, 0.0) < weight:
+                keys[key] = weight
+    keys.update(dict.fromkeys((f"{a} {b}" for a, b in itertools.pairwise(content) if a and b), 1.0))
     return keys
 
 
@@ -498,12 +493,25 @@ def _answer_groups(normal: list[str]) -> list[int]:
             i = parent[i]
         return i
 
-    blocks: dict[str, list[int]] = defaultdict(list)
+    by_head: dict[str, list[int]] = defaultdict(list)
     for index, text in enumerate(normal):
-        blocks[text[:60]].append(index)
-    for members in blocks.values():
-        for a, b in itertools.combinations(members, 2):
-            short, long_ = sorted((normal[a], normal[b]), key=len)
-            if fuzz.ratio(short, long_[: len(short)]) >= 95:
-                parent[find(a)] = find(b)
+        by_head[text[:60]].append(index)
+    for members in by_head.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: len(normal[i]))
+        # One answer quoting another in full, then going on (A19 and A20).
+        for pos, short in enumerate(members):
+            for longer in members[pos + 1 :]:
+                if normal[longer].startswith(normal[short]):
+                    parent[find(short)] = find(longer)
+        # The same answer but for a word or a comma (A5 and A8): compared only when both ends
+        # agree, which keeps this linear in practice.
+        by_tail: dict[str, list[int]] = defaultdict(list)
+        for index in members:
+            by_tail[normal[index][-30:]].append(index)
+        for near in by_tail.values():
+            for a, b in itertools.combinations(near, 2):
+                if fuzz.ratio(normal[a], normal[b]) >= 95:
+                    parent[find(a)] = find(b)
     return [find(i) for i in range(len(normal))]
