@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import tempfile
+import time
+from pathlib import Path
 from typing import TextIO
 
 from bot.matching import Matcher
 from bot.render import terminal
 from bot.responder import Responder
 from bot.settings import Settings
+from bot.store import Store
 
 BANNER = """qabot demo: official answers, quoted verbatim, no Slack needed.
 Type a question, `{command} QUESTION`, `@qabot QUESTION`, `{command} list` or `{command} help`.
@@ -19,6 +23,26 @@ def run_demo(settings: Settings, matcher: Matcher, stdin: TextIO, stdout: TextIO
     """Read questions line by line until end of input; print each reply as Slack would show it."""
     responder = Responder(matcher, settings.command)
     interactive = stdin.isatty()
+    # The demo keeps state like the bot does, in an SQLite file of its own that it removes after.
+    with tempfile.TemporaryDirectory(prefix="qabot-demo-") as tmp:
+        store = Store(f"sqlite:///{Path(tmp) / 'state.sqlite3'}")
+        store.create_schema()
+        try:
+            _session(settings, responder, store, stdin, stdout, interactive)
+        finally:
+            store.close()
+    return 0
+
+
+def _session(
+    settings: Settings,
+    responder: Responder,
+    store: Store,
+    stdin: TextIO,
+    stdout: TextIO,
+    interactive: bool,
+) -> None:
+    matcher = responder.matcher
     stdout.write(BANNER.format(command=settings.command))
     stdout.write(f"{len(matcher.catalogue)} entries loaded from {settings.content}\n\n")
     while True:
@@ -35,18 +59,24 @@ def run_demo(settings: Settings, matcher: Matcher, stdin: TextIO, stdout: TextIO
             break
         if not interactive:
             stdout.write(f"you> {text}\n")
-        reply = responder.respond(_strip_surface(text, settings.command), user="UDEMO")
+        surface, question = _surface(text, settings.command)
+        started = time.perf_counter()
+        reply = responder.respond(question, user="UDEMO")
+        latency_ms = (time.perf_counter() - started) * 1000
+        if reply.match is not None:
+            entry = reply.match.entry
+            store.record_query(surface, entry and entry.id, reply.match.score, latency_ms)
         where = "in channel" if reply.public else "only visible to you"
         stdout.write(f"qabot ({where})>\n{terminal.render(reply.message)}\n")
         stdout.flush()
-    return 0
+    stdout.write(f"{store.query_count()} questions asked in this session.\n")
 
 
-def _strip_surface(text: str, command: str) -> str:
-    """`/qa ...` and `@qabot ...` arrive in Slack without these; plain text is a DM."""
+def _surface(text: str, command: str) -> tuple[str, str]:
+    """Where a line would come from in Slack, and the question as Slack would hand it over."""
     lowered = text.lower()
     if lowered == command or lowered.startswith(command + " "):
-        return text[len(command) :]
+        return "command", text[len(command) :]
     if lowered.startswith("@qabot"):
-        return text[len("@qabot") :]
-    return text
+        return "mention", text[len("@qabot") :]
+    return "dm", text

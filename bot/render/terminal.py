@@ -8,6 +8,7 @@ from typing import Any
 _LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
 _BARE_LINK = re.compile(r"<(https?://[^>]+)>")
 _USER = re.compile(r"<@([A-Z0-9]+)>")
+_EMOJI = {":warning:": "⚠", ":wave:": "👋"}
 
 
 def render(message: dict[str, Any]) -> str:
@@ -40,6 +41,8 @@ def _text(obj: dict[str, Any]) -> str:
     text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
     text = _BARE_LINK.sub(r"\1", text)
     text = _USER.sub(r"@\1", text)
+    for code, symbol in _EMOJI.items():
+        text = text.replace(code, symbol)
     return _unescape(text.replace("*", ""))
 
 
