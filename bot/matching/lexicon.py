@@ -25,6 +25,11 @@ ACRONYMS: dict[str, str] = {
     "moa": "memorandum of agreement",
     "usao": "united states attorney office",
     "tco": "transnational criminal organization",
+    # Named programs without a common acronym: one token each, so that their words alone
+    # ("community", "shield") weigh like the words of any other program name.
+    "opcommunityshield": "operation community shield",
+    "nldc": "national lead development center",
+    "dbftf": "document and benefit fraud task forces",
 }
 
 # Multi-word expressions rewritten before stemming: idioms whose words alone mislead.
@@ -98,6 +103,11 @@ PHRASES: dict[str, str] = {
     "currently": "today",
     "as of now": "today",
     "running again": "restored",
+    "fast track": "expedited",
+    "fast tracking": "expedited",
+    "fast tracked": "expedited",
+    "speed up": "expedite",
+    "sped up": "expedited",
     "back on": "restored",
     "interior eo": "eo",
     "interior executive order": "executive order",
@@ -204,10 +214,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "contract": ("agreement",),
     "mou": ("memorandum", "agreement"),
     "expedit": ("expedit",),
-    "fast": ("expedit",),
     "fasttrack": ("expedit",),
+    "extra": ("addit",),
     "speed": ("expedit",),
-    "quick": ("expedit",),
     "request": ("applic",),
     "nonprofit": ("ngo", "stakehold"),
     "advoc": ("ngo", "stakehold"),
@@ -305,9 +314,10 @@ CONTEXT: frozenset[str] = frozenset(
 # What kind of fact a question asks for, by its wording. An entry can answer it only if its own
 # question asks the same, or its answer holds such a fact (a number, a time).
 QUESTION_TYPES: dict[str, str] = {
-    "quantity": r"\b(how many|how much|how long|what percent(age)?|number of|cost of|threshold)\b",
+    "quantity": r"\b(how many|how much|how long|what percent(age)?|number of|cost of|"
+    r"what threshold)\b",
     "time": r"(^|\b)(when (is|was|will|did|does|do|are|were|can|could)|what date|what year|"
-    r"by when|how soon|deadline)\b",
+    r"by when|how soon|how fast|how quickly|deadline)\b",
     "place": r"\b(where (is|are|do|does|can|will|did|was)|"
     r"which (cities|states|counties|countries))\b",
 }

@@ -300,7 +300,8 @@ class Matcher:
             weight = max(self._idf[a] for a in synonyms or prefixed)
         else:
             weight = self._max_idf * tuning.unknown_share * rarity
-        if key in lexicon.CONTEXT:
+        if key in lexicon.CONTEXT or (key.isdigit() and key not in self._postings):
+            # Dates and numbers the documents never mention ("the feb 20 memo") set context.
             weight *= tuning.context_share
         weight *= share
 
