@@ -34,6 +34,7 @@ FIELD_WEIGHTS = {"question": 1.0, "phrasings": 1.0, "keywords": 1.0, "topics": 0
 
 _MAX_ALTERNATIVES = 5
 _RANKED = 8
+_MEMO_LIMIT = 50_000
 _TYPO_MIN_LEN = 5
 _TYPO_CUTOFF = 0.8
 _PREFIX_MIN = 5
@@ -159,6 +160,9 @@ class Matcher:
         self._known_set = frozenset(self._known_words)
         self._latest_year = max((e.source.released.year for e in self._entries), default=0)
         self._group = _answer_groups(answers)
+        # Memos of pure functions of the index: queries repeat the same words.
+        self._term_memo: dict[tuple[str, float, float], _Term] = {}
+        self._spelling_memo: dict[str, str] = {}
         english.zipf_table()  # read the word list now, not during the first question
 
     # -- public -------------------------------------------------------------------------
@@ -210,22 +214,20 @@ class Matcher:
         postings = self._postings
         rows = [postings[alt] for term in terms for alt, _ in term.alternatives]
         selective = [row for row in rows if len(row) <= self._selective_df]
-        if len(self._entries) > self._selective_df and selective:
-            # Large corpora: only entries sharing a selective word can win; score just those.
-            scope: set[int] = set().union(*selective)
-        else:
-            scope = set().union(*rows)
+        scoped = len(self._entries) > self._selective_df and bool(selective)
+        # Large corpora: only entries sharing a selective word can win; score just those.
+        scope: set[int] = set().union(*(selective if scoped else rows))
         coverage = dict.fromkeys(scope, 0.0)
         for term in terms:
             best: dict[int, float] = {}
             for alt, credit in term.alternatives:
                 row = postings[alt]
-                # Walk whichever side is shorter: the posting list or the candidates.
-                pairs = (
-                    ((i, w) for i, w in row.items() if i in coverage)
-                    if len(row) <= len(coverage)
-                    else ((i, row[i]) for i in coverage if i in row)
-                )
+                if not scoped:
+                    pairs = row.items()
+                elif len(row) <= len(coverage):  # walk the shorter side
+                    pairs = ((i, w) for i, w in row.items() if i in coverage)
+                else:
+                    pairs = ((i, row[i]) for i in coverage if i in row)
                 for index, field_weight in pairs:
                     value = field_weight * credit
                     if value > best.get(index, 0.0):
@@ -284,7 +286,16 @@ class Matcher:
         if all(s in lexicon.CHATTER for s in stems):
             return []
 
-        terms = [self._term(key, *info[key]) for key in dict.fromkeys(stems)]
+        memo = self._term_memo
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        terms = []
+        for key in dict.fromkeys(stems):
+            signature = (key, *info[key])
+            term = memo.get(signature)
+            if term is None:
+                term = memo[signature] = self._term(*signature)
+            terms.append(term)
         by_key = {t.key: t for t in terms}
         return terms + self._phrase_terms(stems, by_key)
 
@@ -352,6 +363,13 @@ class Matcher:
         """The document's spelling of a mistyped word, or the word itself."""
         if len(word) < _TYPO_MIN_LEN or word in self._known_set or not word.isalpha():
             return word
+        if word not in self._spelling_memo:
+            if len(self._spelling_memo) > _MEMO_LIMIT:
+                self._spelling_memo.clear()
+            self._spelling_memo[word] = self._closest_spelling(word)
+        return self._spelling_memo[word]
+
+    def _closest_spelling(self, word: str) -> str:
         if english.is_english(word) or stem(word) in lexicon.SYNONYMS:
             return word  # a real word that we do not index is not a typo of one we do
         hit = process.extractOne(
