@@ -61,9 +61,21 @@ class Responder:
             return Reply(ReplyKind.ANSWER, blocks.answer_message(match.entry, user, query), match)
         return Reply(
             ReplyKind.DECLINE,
-            blocks.decline_message(query, suggestions(match), self.command),
+            blocks.decline_message(query, self.suggestions(match), self.command),
             match,
         )
+
+    def suggestions(self, match: Match, limit: int = blocks.MAX_SUGGESTIONS) -> list[Entry]:
+        """The best distinct answers to offer: one entry per answer, none that is mere noise."""
+        chosen: list[Entry] = []
+        for candidate in match.alternatives:
+            if candidate.score < MIN_SUGGESTION_SCORE:
+                break
+            if not any(self.matcher.same_answer(candidate.entry, e) for e in chosen):
+                chosen.append(candidate.entry)
+            if len(chosen) == limit:
+                break
+        return chosen
 
     def entry_reply(self, entry_id: str, user: str | None = None) -> Reply | None:
         """The answer for a chosen entry (a "Did you mean" button), or None if it is gone."""
@@ -77,17 +89,3 @@ class Responder:
 def clean_query(text: str) -> str:
     """The question without mentions of the bot (or anyone) and surrounding space."""
     return " ".join(_MENTION.sub(" ", text or "").split())
-
-
-def suggestions(match: Match, limit: int = blocks.MAX_SUGGESTIONS) -> list[Entry]:
-    """The best distinct answers to offer: one entry per answer text."""
-    chosen: list[Entry] = []
-    answers: set[str] = set()
-    for candidate in match.alternatives:
-        if candidate.entry.answer in answers or candidate.score < MIN_SUGGESTION_SCORE:
-            continue
-        answers.add(candidate.entry.answer)
-        chosen.append(candidate.entry)
-        if len(chosen) == limit:
-            break
-    return chosen

@@ -102,6 +102,20 @@ PHRASES: dict[str, str] = {
     "next year": "today",
     "currently": "today",
     "as of now": "today",
+    "expedited removal": "expeditedremoval",
+    "pull out of": "withdraw from",
+    "opt out of": "withdraw from",
+    "in plain english": "",
+    "plain english": "",
+    "in simple terms": "",
+    "simply put": "",
+    "for a footnote": "",
+    "for my story": "",
+    "for a story": "",
+    "on behalf of": "",
+    "quick question": "",
+    "real quick": "",
+    "game plan": "plan",
     "running again": "restored",
     "fast track": "expedited",
     "fast tracking": "expedited",
@@ -291,6 +305,46 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "obama": ("presid",),
 }
 
+# Groups of words that stand for one idea in questions about immigration enforcement. Every word
+# of a group may match every other, at a discount. One word per item (idioms go in PHRASES).
+CONCEPTS: tuple[str, ...] = (
+    "affect affects affected impact impacts impacted change changes hit hits touch apply",
+    "priority priorities prioritize prioritized focus focused target targeted targets emphasis",
+    "removal remove removed removable deport deported deportation deportable deportee",
+    "arrest arrested arrests detain detained detention apprehend apprehended custody",
+    "alien aliens undocumented illegal illegals immigrant immigrants noncitizen noncitizens",
+    "exempt exempted exemption exemptions exception exceptions spared protected leniency",
+    "discretion discretionary judgment judgement leeway",
+    "hire hiring hired hires recruit recruiting recruitment staffing employees personnel "
+    "workforce headcount",
+    "additional extra added more",
+    "terminate terminated termination end ended ending scrap scrapped kill killed abolish "
+    "abolished eliminate eliminated discontinue discontinued dismantled",
+    "restore restored restoring reinstate reinstated reinstatement revive revived resumed",
+    "rescind rescinded revoke revoked repeal repealed withdraw withdrawn",
+    "engage engagement engaging meet meeting contact cooperate cooperation collaborate",
+    "ngo ngos nonprofit nonprofits advocates advocacy stakeholders stakeholder",
+    "victim victims survivors",
+    "gang gangs ms13 cartel cartels",
+    "fraud fraudulent defraud defrauded scam scams cheat cheating misrepresentation",
+    "prosecute prosecuted prosecution prosecutions prosecutor prosecutors indict charged",
+    "authority authorities basis statute statutory power powers",
+    "training trained train instruction",
+    "agreement agreements moa mou contract contracts deal deals",
+    "police sheriff sheriffs cops deputies",
+    "country countries nation nations government governments",
+    "sanction sanctions consequence consequences penalty penalties punish punishment",
+    "criminal criminals crime crimes convicted conviction convictions felon felons offense "
+    "offence offenses",
+    "interior domestic nationwide",
+    "dangerous danger threat threats risk risks",
+    "review reviewed reviewing examine examined examining audit",
+    "expedite expedited expediting faster quicker",
+    "families family relatives",
+    "jurisdiction jurisdictions county counties city cities locality localities",
+    "guidance instructions directive directives",
+)
+
 # Subjects next door to this document that it does not address. A query whose subject is one
 # of these is about something else, whatever words it shares with an answer.
 OFF_DOCUMENT: frozenset[str] = frozenset(
@@ -299,6 +353,7 @@ OFF_DOCUMENT: frozenset[str] = frozenset(
     naturaliz workpermit ead tps parol overstay budget cost fund pay paid fee money spend price
     hospit school campus church courthous court sensit polit vote elect form renew today
     lawsuit sue injunct judg statist percent applyfor legally constitut unconstitut bind
+    expeditedremov
     """.split()
 )
 
@@ -320,12 +375,18 @@ QUESTION_TYPES: dict[str, str] = {
     r"by when|how soon|how fast|how quickly|deadline)\b",
     "place": r"\b(where (is|are|do|does|can|will|did|was)|"
     r"which (cities|states|counties|countries))\b",
+    # Someone asking what to do in their own case: the releases speak of policy, not procedure.
+    "procedure": r"\b(how (do|can|should) (i|we)|where (do|can|should) (i|we)|how to (file|apply|"
+    r"report|request|get|find|sign up|complain))\b",
+    "person": r"\bwho (runs|heads|leads|directs|is in charge|is the (head|director|chief))\b",
 }
 ANSWER_FACTS: dict[str, str] = {
     "quantity": r"\b\d[\d,.]*\b",
-    "time": r"\b(\d+ (days|weeks|months|years)|immediately|january|february|march|april|june|"
-    r"july|august|september|october|november|december|19\d\d|20\d\d)\b",
+    "time": r"\b(\d+ (days|weeks|months|years)|effective immediately|january|february|march|"
+    r"april|june|july|august|september|october|november|december|19\d\d|20\d\d)\b",
     "place": r"(?!)",
+    "procedure": r"(?!)",
+    "person": r"(?!)",
 }
 
 # Words that alone make no question: greetings, thanks and chatter. A query of only these

@@ -27,7 +27,7 @@ from bot.matching import english, lexicon
 from bot.matching.text import STOPWORDS, normalise, stem
 
 # Chosen from measurements on the development set and on held-out queries (`qabot eval`).
-DEFAULT_THRESHOLD = 0.4
+DEFAULT_THRESHOLD = 0.35
 
 # How much a word found in each part of an entry counts, relative to the question itself.
 FIELD_WEIGHTS = {"question": 1.0, "phrasings": 1.0, "keywords": 1.0, "topics": 0.7, "answer": 0.8}
@@ -56,7 +56,7 @@ class Tuning:
     prefix_credit: float = 0.8  # likewise for a stem that only shares a prefix
     evidence_scale: float = 0.45  # matched weight, in units of the rarest word, for ~63% trust
     similarity_share: float = 0.3  # part of the score from fuzzy similarity to the question
-    unknown_share: float = 1.0  # weight of a word no entry uses, relative to a rare word's
+    unknown_share: float = 1.2  # weight of a word no entry uses, relative to a rare word's
     off_document_weight: float = 2.0  # weight of a known off-document subject, same units
     context_share: float = 0.25  # weight of words naming the document itself
     persona_share: float = 0.4  # weight of a leading "who I am" clause
@@ -122,6 +122,7 @@ class Matcher:
         self._by_number: dict[int, Entry] = {}
         for entry in self._entries:
             self._by_number.setdefault(entry.number, entry)
+        self._index_of = {entry.id: i for i, entry in enumerate(self._entries)}
 
         postings: dict[str, dict[int, float]] = defaultdict(dict)
         known_words: set[str] = set()
@@ -161,7 +162,7 @@ class Matcher:
         self._latest_year = max((e.source.released.year for e in self._entries), default=0)
         self._group = _answer_groups(answers)
         # Memos of pure functions of the index: queries repeat the same words.
-        self._term_memo: dict[tuple[str, float, float], _Term] = {}
+        self._term_memo: dict[tuple[str, float, float, float], _Term] = {}
         self._spelling_memo: dict[str, str] = {}
         english.zipf_table()  # read the word list now, not during the first question
 
@@ -175,14 +176,14 @@ class Matcher:
             if entry is not None:
                 return Match(query, entry, 1.0, ())
 
-        parts = [(normalise(text), share) for text, share in self._parts(query)]
+        parts = [(normalise(text), *shares) for text, *shares in self._parts(query)]
         terms = self._query_terms(parts)
         coverage = self._coverage(terms)
         if not coverage:
             return Match(query, None, 0.0, ())
 
         total = sum(t.weight for t in terms)
-        wanted = _facts_wanted(" ".join(text for text, _ in parts))
+        wanted = _facts_wanted(" ".join(part[0] for part in parts))
         query_key = " ".join(sorted({t.key for t in terms if " " not in t.key}))
         ranked = sorted(coverage.items(), key=lambda kv: kv[1], reverse=True)[:_RANKED]
         scored = sorted(
@@ -204,8 +205,7 @@ class Matcher:
 
     def same_answer(self, a: Entry, b: Entry) -> bool:
         """Whether two entries give the same official answer (or one begins the other)."""
-        ids = {e.id: i for i, e in enumerate(self._entries)}
-        return self._group[ids[a.id]] == self._group[ids[b.id]]
+        return self._group[self._index_of[a.id]] == self._group[self._index_of[b.id]]
 
     # -- scoring ------------------------------------------------------------------------
 
@@ -262,27 +262,42 @@ class Matcher:
 
     # -- the query ----------------------------------------------------------------------
 
-    def _parts(self, query: str) -> list[tuple[str, float]]:
-        """The query's text with the weight of its words: a persona clause counts for less."""
-        who, ask = _split_persona(query)
-        return [(who, self.tuning.persona_share), (ask, 1.0)] if who else [(query, 1.0)]
+    def _parts(self, query: str) -> list[tuple[str, float, float]]:
+        """The query's clauses, each with the weight of its words and of its unknown words.
 
-    def _query_terms(self, parts: list[tuple[str, float]]) -> list[_Term]:
+        A leading "who I am" label counts for little; so do the words no entry uses in the
+        story around a question ("fed defender here. are we about to see ...").
+        """
+        share = self.tuning.persona_share
+        who, ask = _split_persona(query)
+        parts = [(who, share, share)] if who else []
+        clauses = _clauses(ask)
+        asks = [c for c in clauses if _is_question(c)]
+        if not asks or len(asks) == len(clauses):
+            return [*parts, (ask, 1.0, 1.0)]
+        return parts + [(c, 1.0, 1.0 if c in asks else share) for c in clauses]
+
+    def _query_terms(self, parts: list[tuple[str, float, float]]) -> list[_Term]:
         """Weighted terms of the normalised query parts; empty for mere chatter."""
-        words: list[tuple[str, float]] = []
-        for text, share in parts:
-            words += [(w, share) for w in _rewrite(text.split(), query=True)]
+        words: list[tuple[str, float, float]] = []
+        for text, share, unknown_share in parts:
+            # Spelling first, so that "priority enforcement progam" is still a program's name.
+            corrected = [self._correct(w) for w in text.split()]
+            words += [(w, share, unknown_share) for w in _rewrite(corrected, query=True)]
 
         stems: list[str] = []
-        info: dict[str, tuple[float, float]] = {}  # stem -> (rarity, share)
-        for word, share in words:
+        info: dict[str, tuple[float, float, float]] = {}  # stem -> (rarity, shares)
+        for word, share, unknown_share in words:
             if word in STOPWORDS:
                 continue
-            corrected = self._correct(word)
-            key = stem(corrected)
+            key = stem(word)
             stems.append(key)
-            rarity, old_share = info.get(key, (0.0, 0.0))
-            info[key] = (max(rarity, _rarity(corrected)), max(share, old_share))
+            rarity, old_share, old_unknown = info.get(key, (0.0, 0.0, 0.0))
+            info[key] = (
+                max(rarity, _rarity(word)),
+                max(share, old_share),
+                max(unknown_share, old_unknown),
+            )
         if all(s in lexicon.CHATTER for s in stems):
             return []
 
@@ -299,9 +314,9 @@ class Matcher:
         by_key = {t.key: t for t in terms}
         return terms + self._phrase_terms(stems, by_key)
 
-    def _term(self, key: str, rarity: float, share: float) -> _Term:
+    def _term(self, key: str, rarity: float, share: float, unknown_share: float) -> _Term:
         tuning = self.tuning
-        synonyms = [a for a in lexicon.SYNONYMS.get(key, ()) if a in self._postings and a != key]
+        synonyms = [a for a in _RELATED.get(key, ()) if a in self._postings and a != key]
         prefixed = [] if key in self._postings or synonyms else self._prefix_matches(key)
         if key in lexicon.OFF_DOCUMENT or self._after_release(key):
             weight = self._max_idf * tuning.off_document_weight
@@ -310,12 +325,15 @@ class Matcher:
         elif synonyms or prefixed:
             weight = max(self._idf[a] for a in synonyms or prefixed)
         else:
-            weight = self._max_idf * tuning.unknown_share * rarity
+            weight = self._max_idf * tuning.unknown_share * rarity * unknown_share
         if key in lexicon.CONTEXT or (key.isdigit() and key not in self._postings):
             # Dates and numbers the documents never mention ("the feb 20 memo") set context.
             weight *= tuning.context_share
         weight *= share
 
+        if key in lexicon.OFF_DOCUMENT or key in lexicon.CONTEXT:
+            # Another subject matches nothing here; the document's own name matches everything.
+            return _Term(key, weight, ())
         alternatives: dict[str, float] = {key: 1.0} if key in self._postings else {}
         for alt, credit in [(a, tuning.synonym_credit) for a in synonyms] + [
             (a, tuning.prefix_credit) for a in prefixed
@@ -370,7 +388,7 @@ class Matcher:
         return self._spelling_memo[word]
 
     def _closest_spelling(self, word: str) -> str:
-        if english.is_english(word) or stem(word) in lexicon.SYNONYMS:
+        if english.is_english(word) or stem(word) in _RELATED:
             return word  # a real word that we do not index is not a typo of one we do
         hit = process.extractOne(
             word,
@@ -396,6 +414,21 @@ def _facts_held(question: str, answer: str) -> frozenset[str]:
     return _facts_wanted(question) | frozenset(
         kind for kind, rx in _HOLDS.items() if rx.search(text)
     )
+
+
+def _related_stems() -> dict[str, tuple[str, ...]]:
+    """Stem -> stems it may match instead: the directed synonyms and the concept groups."""
+    related: dict[str, set[str]] = defaultdict(set)
+    for key, alternatives in lexicon.SYNONYMS.items():
+        related[key].update(alternatives)
+    for group in lexicon.CONCEPTS:
+        stems = {stem(word) for word in group.split()}
+        for key in stems:
+            related[key].update(stems - {key})
+    return {key: tuple(sorted(alternatives)) for key, alternatives in related.items()}
+
+
+_RELATED = _related_stems()
 
 
 def _rarity(word: str) -> float:
@@ -487,6 +520,22 @@ def _index_keys(words: list[str], name_share: float) -> dict[str, float]:
                 keys[key] = weight
     keys.update(dict.fromkeys((f"{a} {b}" for a, b in itertools.pairwise(content) if a and b), 1.0))
     return keys
+
+
+_CLAUSE_BREAK = re.compile(r"(?<=[.?!])\s+|\s+[—–-]+\s+|;\s+|\n+")
+_QUESTION_WORDS = frozenset(
+    "is are does do did can could will would should has have was were what when where who whom "
+    "which why how any".split()
+)
+
+
+def _clauses(text: str) -> list[str]:
+    return [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+
+
+def _is_question(clause: str) -> bool:
+    words = normalise(clause).split()
+    return clause.rstrip().endswith("?") or bool(words and words[0] in _QUESTION_WORDS)
 
 
 def _split_persona(query: str) -> tuple[str, str]:

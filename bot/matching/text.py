@@ -53,6 +53,8 @@ STOPWORDS = frozenset(
     actually exactly basically currently right new news update updates latest info
     information details detail mean means top big anything everything nothing something
     besides literally basically honestly seriously maybe probably kinda sorta gonna wanna
+    rn ppl w o b c e f g h j k l n p r u v x z bc tbh imo imho afaik fyi idk iirc btw lmk
+    ya yall u ur pls thx asking ask asked wondering curious
     """.split()
 )
 
