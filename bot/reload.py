@@ -75,8 +75,11 @@ class ContentReloader:
         catalogue = responder.matcher.catalogue
         self.state = ReloadState(catalogue.version, len(catalogue))
         self._lock = threading.Lock()
-        self._requested: asyncio.Event | None = None
-        self._changed: asyncio.Condition | None = None
+        self._requested = asyncio.Event()
+        self._changed = asyncio.Condition()
+        self._running = False
+        # Set once run() handles SIGHUP and has started watching.
+        self.ready = asyncio.Event()
         if metrics is not None:
             metrics.observe_content(len(catalogue), catalogue.version)
 
@@ -121,28 +124,26 @@ class ContentReloader:
 
     def request_reload(self) -> None:
         """Ask the running ``run()`` loop to reload soon; cheap enough for a signal handler."""
-        if self._requested is not None:
+        if self._running:
             self._requested.set()
 
     async def reload(self) -> ReloadState:
         """Reload off the event loop (loading and indexing are CPU work) and announce it."""
         state = await asyncio.to_thread(self.reload_now)
-        if self._changed is not None:
-            async with self._changed:
-                self._changed.notify_all()
+        async with self._changed:
+            self._changed.notify_all()
         return state
 
     async def wait_for_reload(self, after: int) -> ReloadState:
         """The state once a reload attempt later than generation ``after`` has finished."""
-        assert self._changed is not None, "run() is not running"
         async with self._changed:
             await self._changed.wait_for(lambda: self.state.generation > after)
         return self.state
 
     async def run(self, stop: asyncio.Event, *, handle_sighup: bool = True) -> None:
         """Reload on SIGHUP and, when watching, on changes of the content file, until ``stop``."""
-        self._requested = asyncio.Event()
-        self._changed = asyncio.Condition()
+        self._running = True
+        self._requested.clear()
         loop = asyncio.get_running_loop()
         sighup = handle_sighup and _can_handle_signals()
         if sighup:
@@ -150,17 +151,18 @@ class ContentReloader:
         tasks = [asyncio.create_task(self._serve_requests(stop))]
         if self.watch:
             tasks.append(asyncio.create_task(self._watch(stop)))
+        self.ready.set()
         try:
             await stop.wait()
         finally:
             if sighup:
                 loop.remove_signal_handler(signal.SIGHUP)
+            self._running = False
+            self.ready.clear()
             self._requested.set()  # wakes the request loop so it sees stop
             await asyncio.gather(*tasks, return_exceptions=True)
-            self._requested = None
 
     async def _serve_requests(self, stop: asyncio.Event) -> None:
-        assert self._requested is not None
         while True:
             await self._requested.wait()
             self._requested.clear()
