@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +19,28 @@ class SocketModeState:
 
     connected: bool
     disconnected_for_s: float = 0.0
+
+
+class ConnectionClock:
+    """Turns "connected now?" answers into how long the connection has been down.
+
+    Down counts from start until the first connection, so a bot that never connects
+    becomes unhealthy after the grace period too.
+    """
+
+    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
+        self._now = now
+        self._down_since: float | None = now()
+
+    def observe(self, connected: bool) -> SocketModeState:
+        """Record the current connection state and return it with its downtime."""
+        now = self._now()
+        if connected:
+            self._down_since = None
+            return SocketModeState(True)
+        if self._down_since is None:
+            self._down_since = now
+        return SocketModeState(False, now - self._down_since)
 
 
 def health_report(
