@@ -59,8 +59,6 @@ def health_report(
     body: dict[str, Any] = {"status": "ok" if healthy else "unavailable", **content.as_dict()}
     body["store"] = store_ok
     if socket is not None:
-        body["socket_mode"] = {
-            "connected": socket.connected,
-            "disconnected_for_s": round(socket.disconnected_for_s, 1),
-        }
+        body["socket_mode"] = socket.connected
+        body["socket_disconnected_for_s"] = round(socket.disconnected_for_s, 1)
     return (OK if healthy else UNAVAILABLE), body
