@@ -89,28 +89,22 @@ class ContentReloader:
             generation = self.state.generation + 1
             try:
                 catalogue = load_catalogue(self.path)
+                matcher = None
+                if catalogue.version != self.responder.matcher.catalogue.version:
+                    matcher = Matcher(catalogue, self.threshold)
             except ContentError as exc:
-                errors = tuple(str(p) for p in exc.problems)
-                for line in errors:
-                    log.error("content reload rejected: %s", line)
-                log.error("content reload rejected; still serving version %s", self.state.version)
-                self.state = replace(
-                    self.state,
-                    status="rejected",
-                    errors=errors,
-                    at=datetime.now(UTC),
-                    generation=generation,
-                )
-                if self.metrics is not None:
-                    self.metrics.observe_reload(ok=False)
-                return self.state
+                return self._reject(tuple(str(p) for p in exc.problems), generation)
+            except Exception as exc:
+                # Whatever went wrong, the bot keeps serving and keeps watching for the next save.
+                log.exception("content reload failed")
+                return self._reject((f"{self.path}:0: reload failed: {exc!r}",), generation)
 
-            if catalogue.version == self.responder.matcher.catalogue.version:
+            if matcher is None:
                 status = "unchanged"
             else:
                 status = "ok"
                 # The one assignment a request can observe: old matcher or new, never a mix.
-                self.responder.matcher = Matcher(catalogue, self.threshold)
+                self.responder.matcher = matcher
                 log.info(
                     "content reloaded: version %s, %d entries", catalogue.version, len(catalogue)
                 )
@@ -121,6 +115,21 @@ class ContentReloader:
                 self.metrics.observe_reload(ok=True)
                 self.metrics.observe_content(len(catalogue), catalogue.version)
             return self.state
+
+    def _reject(self, errors: tuple[str, ...], generation: int) -> ReloadState:
+        for line in errors:
+            log.error("content reload rejected: %s", line)
+        log.error("content reload rejected; still serving version %s", self.state.version)
+        self.state = replace(
+            self.state,
+            status="rejected",
+            errors=errors,
+            at=datetime.now(UTC),
+            generation=generation,
+        )
+        if self.metrics is not None:
+            self.metrics.observe_reload(ok=False)
+        return self.state
 
     def request_reload(self) -> None:
         """Ask the running ``run()`` loop to reload soon; cheap enough for a signal handler."""

@@ -255,3 +255,21 @@ async def test_sighup_reloads(content: Path) -> None:
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=10)
+
+
+def test_an_unexpected_failure_is_a_rejection_not_a_crash(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    responder, reloader, metrics = make(content)
+    matcher = responder.matcher
+
+    def broken(*_args: object) -> Matcher:
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr("bot.reload.Matcher", broken)
+    write(content, WITHOUT_Q22)
+    state = reloader.reload_now()
+    assert state.status == "rejected"
+    assert state.errors == (f"{content}:0: reload failed: RuntimeError('index exploded')",)
+    assert responder.matcher is matcher and state.entries == 22
+    assert value(metrics, "qabot_content_reloads_total", result="rejected") == 1

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from bot.observability.record import RequestRecord
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 
 REDACTED = "[redacted]"
 # Slack's token shapes: bot, user, app-level, refresh and legacy tokens.
@@ -91,8 +91,15 @@ TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 def configure_logging(settings: Settings, stream: TextIO | None = None) -> logging.Handler:
     """Send every log record to ``stream`` (stderr) in the configured format, redacted.
 
-    Calling it again replaces the handler it installed before, not anyone else's.
+    Calling it again replaces the handler it installed before, not anyone else's. An unknown
+    level is a SettingsError naming ``QABOT_LOG_LEVEL``.
     """
+    level = logging.getLevelNamesMapping().get(settings.log_level.upper())
+    if level is None:
+        raise SettingsError(
+            f"QABOT_LOG_LEVEL: unknown level {settings.log_level!r}; "
+            "use DEBUG, INFO, WARNING or ERROR (see README, 'Configuration')"
+        )
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if settings.log_format == "json" else _text_formatter())
     handler.addFilter(RedactingFilter(secret_values(settings)))
@@ -102,7 +109,7 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> loggi
         root.removeHandler(old)
         old.close()
     root.addHandler(handler)
-    root.setLevel(settings.log_level.upper())
+    root.setLevel(level)
     return handler
 
 

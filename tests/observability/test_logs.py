@@ -158,3 +158,10 @@ def test_reconfiguring_replaces_only_its_own_handler(restore_root: None) -> None
     logging.getLogger("qabot.test").info("once")
     assert len(root.handlers) == before + 1
     assert first.getvalue() == "" and "once" in second.getvalue()
+
+
+def test_unknown_level_is_a_settings_error(restore_root: None) -> None:
+    from bot.settings import SettingsError
+
+    with pytest.raises(SettingsError, match="QABOT_LOG_LEVEL: unknown level 'verbose'"):
+        configure_logging(settings("text", "verbose"), io.StringIO())
