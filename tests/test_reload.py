@@ -273,3 +273,19 @@ def test_an_unexpected_failure_is_a_rejection_not_a_crash(
     assert state.errors == (f"{content}:0: reload failed: RuntimeError('index exploded')",)
     assert responder.matcher is matcher and state.entries == 22
     assert value(metrics, "qabot_content_reloads_total", result="rejected") == 1
+
+
+def test_which_changes_trigger_a_reload(tmp_path: Path) -> None:
+    from watchfiles import Change
+
+    from bot.reload import _relevant_filter
+
+    one_file = _relevant_filter(tmp_path / "qa.yaml")
+    assert one_file(Change.modified, str(tmp_path / "qa.yaml"))
+    assert one_file(Change.added, str(tmp_path / "..data"))  # a ConfigMap swap
+    assert not one_file(Change.modified, str(tmp_path / "notes.yaml"))
+    assert not one_file(Change.added, str(tmp_path / ".qa.yaml.swp"))
+
+    directory = _relevant_filter(tmp_path)  # QABOT_CONTENT names a directory of files
+    assert directory(Change.modified, str(tmp_path / "other.yml"))
+    assert not directory(Change.modified, str(tmp_path / "README.md"))
