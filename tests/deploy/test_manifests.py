@@ -353,3 +353,27 @@ def test_systemd_runs_socket_mode_with_sqlite(unit: dict[str, list[tuple[str, st
     assert (settings.slack_app_token is not None) and settings.slack_signing_secret is None
     state = values(unit, "StateDirectory")
     assert state and settings.database_url.startswith(f"sqlite:////var/lib/{state[0]}/")
+
+
+# -- Prometheus alerts -------------------------------------------------------------------------
+
+
+def test_alerts_use_metrics_the_bot_exposes() -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    from bot.observability.metrics import Metrics
+
+    metrics = Metrics()
+    # Labelled series appear once they have a value: give every kind one.
+    metrics.observe_api_error("chat.postMessage", 500)
+    metrics.observe_retry("chat.postMessage", "AsyncRateLimitErrorRetryHandler")
+    metrics.observe_content(22, "v1")
+    exposed = set()
+    for family in text_string_to_metric_families(metrics.render()[0].decode()):
+        exposed |= {s.name for s in family.samples}
+    rules = load_yaml("prometheus/alerts.yml")["groups"][0]["rules"]
+    used = set()
+    for rule in rules:
+        assert {"alert", "expr", "labels", "annotations"} <= rule.keys()
+        used |= set(re.findall(r"\bqabot_[a-z_]+", rule["expr"]))
+    assert used and used <= exposed, used - exposed
