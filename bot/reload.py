@@ -169,6 +169,9 @@ class ContentReloader:
             self._running = False
             self.ready.clear()
             self._requested.set()  # wakes the request loop so it sees stop
+            if not stop.is_set():  # cancelled rather than stopped: the watcher would not end
+                for task in tasks:
+                    task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _serve_requests(self, stop: asyncio.Event) -> None:

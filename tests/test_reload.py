@@ -289,3 +289,13 @@ def test_which_changes_trigger_a_reload(tmp_path: Path) -> None:
     directory = _relevant_filter(tmp_path)  # QABOT_CONTENT names a directory of files
     assert directory(Change.modified, str(tmp_path / "other.yml"))
     assert not directory(Change.modified, str(tmp_path / "README.md"))
+
+
+async def test_cancelling_run_ends_the_watcher(content: Path) -> None:
+    _, reloader, _ = make(content, debounce_ms=50)
+    task = asyncio.create_task(reloader.run(asyncio.Event(), handle_sighup=False))
+    await reloader.ready.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, timeout=10)
+    assert not reloader.ready.is_set()
