@@ -60,8 +60,10 @@ class RedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = self.redact(record.stack_info)
         for key, value in list(vars(record).items()):
-            if key not in _STANDARD and isinstance(value, str):
-                setattr(record, key, self.redact(value))
+            if key in _STANDARD or value is None or isinstance(value, bool | int | float):
+                continue
+            # Containers and objects become their (redacted) text: a token may be inside.
+            setattr(record, key, self.redact(value if isinstance(value, str) else repr(value)))
         return True
 
 

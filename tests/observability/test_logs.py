@@ -53,6 +53,7 @@ def log_everything_secret() -> None:
     log.warning(f"signing secret is {SIGNING_SECRET} (in the message itself)")
     log.info("a user pasted %r into channel C123", f"Bearer {OTHER_TOKEN}")
     log.info("extra fields", extra={"token": BOT_TOKEN, "channel": "C123"})
+    log.info("nested", extra={"headers": {"Authorization": f"Bearer {APP_TOKEN}"}, "n": 3})
     logging.getLogger("slack_bolt.App").debug("headers %s", {"x-token": APP_TOKEN})
     try:
         raise RuntimeError(f"auth failed for {BOT_TOKEN} signed with {SIGNING_SECRET}")
@@ -86,10 +87,12 @@ def test_json_lines(restore_root: None) -> None:
     lines = [json.loads(line) for line in out.getvalue().splitlines()]
 
     # DEBUG is below the configured level: the slack_bolt line is not there.
-    assert [line["level"] for line in lines] == ["INFO", "WARNING", "INFO", "INFO", "ERROR", "INFO"]
+    levels = [line["level"] for line in lines]
+    assert levels == ["INFO", "WARNING", "INFO", "INFO", "INFO", "ERROR", "INFO"]
     assert lines[3]["token"] == REDACTED and lines[3]["channel"] == "C123"
-    assert lines[4]["exception"].startswith("Traceback")
-    assert lines[5]["note"] == f"sig={REDACTED}"
+    assert lines[4]["headers"] == "{'Authorization': 'Bearer [redacted]'}" and lines[4]["n"] == 3
+    assert lines[5]["exception"].startswith("Traceback")
+    assert lines[6]["note"] == f"sig={REDACTED}"
     assert all({"ts", "logger", "message"} <= line.keys() for line in lines)
 
 
