@@ -377,3 +377,25 @@ def test_alerts_use_metrics_the_bot_exposes() -> None:
         assert {"alert", "expr", "labels", "annotations"} <= rule.keys()
         used |= set(re.findall(r"\bqabot_[a-z_]+", rule["expr"]))
     assert used and used <= exposed, used - exposed
+
+
+def test_kustomize_builds_the_manifests() -> None:
+    """The real kustomize (inside kubectl) accepts the kustomization; skipped without kubectl."""
+    import shutil
+    import subprocess
+
+    kubectl = shutil.which("kubectl")
+    if kubectl is None:
+        pytest.skip("kubectl is not installed")
+    built = subprocess.run(
+        [kubectl, "kustomize", str(DEPLOY / "k8s")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    docs = {d["kind"]: d for d in yaml.safe_load_all(built)}
+    assert set(docs) == {"Deployment", "Service", "PodDisruptionBudget"}
+    for doc in docs.values():
+        assert doc["metadata"]["labels"]["app.kubernetes.io/part-of"] == "qabot"
+    assert docs["Deployment"]["spec"]["replicas"] == 2
