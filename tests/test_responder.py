@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bot.matching import Matcher
-from bot.responder import Responder, ReplyKind, clean_query
+from bot.responder import ReplyKind, Responder, clean_query
 
 
 def test_answer_is_public_and_names_the_asker(matcher: Matcher) -> None:

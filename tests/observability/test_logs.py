@@ -126,14 +126,16 @@ def test_request_line(matcher: Matcher, restore_root: None) -> None:
     out = io.StringIO()
     configure_logging(settings("text", "INFO"), out)
     responder = Responder(matcher)
-    log_request(RequestRecord.from_reply("command", responder.respond("is PEP over?"), 0.0421))
+    pep = responder.respond("is PEP over?")
+    log_request(RequestRecord.from_reply("command", pep, 0.0421))
     log_request(RequestRecord.from_reply("dm", responder.respond("weather in Paris?"), 0.5))
     log_request(RequestRecord.from_reply("mention", responder.respond("help"), 0.003))
     lines = out.getvalue().splitlines()
 
     assert len(lines) == 3
     assert lines[0].endswith(
-        "qabot.request: request surface=command answer=q14 confidence=0.894 latency_ms=42.1"
+        f"qabot.request: request surface=command answer=q14 confidence={pep.match.score:.3f} "
+        "latency_ms=42.1"
     )
     assert "surface=dm answer=declined confidence=0.000 latency_ms=500.0" in lines[1]
     assert "surface=mention answer=help confidence=- latency_ms=3.0" in lines[2]
@@ -148,7 +150,7 @@ def test_request_line_as_json(matcher: Matcher, restore_root: None) -> None:
     assert line["surface"] == "action"
     assert line["outcome"] == "answered"
     assert line["entry_id"] == "q14"
-    assert line["confidence"] == pytest.approx(0.8939, abs=1e-3)
+    assert line["confidence"] == pytest.approx(reply.match.score, abs=1e-3)
     assert line["latency_ms"] == 250.0
 
 

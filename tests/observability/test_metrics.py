@@ -14,7 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.endpoints import HEALTH_PATH, METRICS_PATH
 from bot.matching import Matcher
-from bot.observability.metrics import Metrics
+from bot.observability.metrics import CONFIDENCE_BUCKETS, Metrics
 from bot.observability.record import RequestRecord
 from bot.observability.server import metrics_app, serve_metrics
 from bot.responder import Responder
@@ -55,11 +55,14 @@ def test_requests_by_surface_and_outcome(matcher: Matcher) -> None:
     assert value(metrics, "qabot_requests_total", surface="command", outcome="help") == 1
     assert value(metrics, "qabot_requests_total", surface="action", outcome="answered") == 0
 
-    # Confidence: two answers near 0.89, one decline at 0.0; help has no match to score.
+    # Confidence: two answers with the same score, one decline at 0.0; help has no score.
     count = value(metrics, "qabot_match_confidence_count", outcome="answered")
     assert count == 2
-    assert value(metrics, "qabot_match_confidence_bucket", outcome="answered", le="0.8") == 0
-    assert value(metrics, "qabot_match_confidence_bucket", outcome="answered", le="0.9") == 2
+    score = answered.confidence
+    below = max(b for b in CONFIDENCE_BUCKETS if b < score)
+    above = min(b for b in CONFIDENCE_BUCKETS if b >= score)
+    assert value(metrics, "qabot_match_confidence_bucket", outcome="answered", le=str(below)) == 0
+    assert value(metrics, "qabot_match_confidence_bucket", outcome="answered", le=str(above)) == 2
     assert value(metrics, "qabot_match_confidence_bucket", outcome="declined", le="0.1") == 1
 
     # Latency per surface, in the buckets it fell in.
