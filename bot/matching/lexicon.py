@@ -90,7 +90,6 @@ PHRASES: dict[str, str] = {
     "higher priority": "prioritize",
     "top priority": "prioritize",
     "high priority": "prioritize",
-    "cut off": "terminated",
     "community orgs": "ngo",
     "community organizations": "ngo",
     "community groups": "ngo",
@@ -116,6 +115,10 @@ PHRASES: dict[str, str] = {
     "quick question": "",
     "real quick": "",
     "game plan": "plan",
+    "under what law": "under what legal authority",
+    "what law": "what legal authority",
+    "fair game": "target",
+    "cut off": "terminated",
     "running again": "restored",
     "fast track": "expedited",
     "fast tracking": "expedited",
@@ -230,6 +233,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "expedit": ("expedit",),
     "fasttrack": ("expedit",),
     "extra": ("addit",),
+    "op": ("oper",),
     "speed": ("expedit",),
     "request": ("applic",),
     "nonprofit": ("ngo", "stakehold"),
@@ -308,7 +312,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 # Groups of words that stand for one idea in questions about immigration enforcement. Every word
 # of a group may match every other, at a discount. One word per item (idioms go in PHRASES).
 CONCEPTS: tuple[str, ...] = (
-    "affect affects affected impact impacts impacted change changes hit hits touch apply",
+    "affect affects affected impact impacts impacted change changes hit hits touch apply "
+    "different differently",
     "priority priorities prioritize prioritized focus focused target targeted targets emphasis",
     "removal remove removed removable deport deported deportation deportable deportee",
     "arrest arrested arrests detain detained detention apprehend apprehended custody",

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.content.models import Catalogue, Entry
 from bot.matching import english, lexicon
@@ -60,6 +60,7 @@ class Tuning:
     off_document_weight: float = 2.0  # weight of a known off-document subject, same units
     context_share: float = 0.25  # weight of words naming the document itself
     persona_share: float = 0.4  # weight of a leading "who I am" clause
+    story_share: float = 0.25  # weight of unknown words in the clauses around the question
     phrase_share: float = 0.5  # weight of an adjacent pair found in an entry
     name_share: float = 0.6  # weight of a word inside a program's name ("Priority" in PEP)
     ambiguity: float = 0.15  # how much a near-tie between different answers lowers trust
@@ -275,7 +276,8 @@ class Matcher:
         asks = [c for c in clauses if _is_question(c)]
         if not asks or len(asks) == len(clauses):
             return [*parts, (ask, 1.0, 1.0)]
-        return parts + [(c, 1.0, 1.0 if c in asks else share) for c in clauses]
+        story = self.tuning.story_share
+        return parts + [(c, 1.0, 1.0 if c in asks else story) for c in clauses]
 
     def _query_terms(self, parts: list[tuple[str, float, float]]) -> list[_Term]:
         """Weighted terms of the normalised query parts; empty for mere chatter."""
@@ -319,7 +321,8 @@ class Matcher:
         synonyms = [a for a in _RELATED.get(key, ()) if a in self._postings and a != key]
         prefixed = [] if key in self._postings or synonyms else self._prefix_matches(key)
         if key in lexicon.OFF_DOCUMENT or self._after_release(key):
-            weight = self._max_idf * tuning.off_document_weight
+            # Asked about, another subject; mentioned in the story around a question, background.
+            weight = self._max_idf * tuning.off_document_weight * unknown_share
         elif key in self._idf:
             weight = self._idf[key] * (1.0 - tuning.common_discount * (1.0 - rarity))
         elif synonyms or prefixed:
@@ -393,7 +396,7 @@ class Matcher:
         hit = process.extractOne(
             word,
             self._known_words,
-            scorer=Levenshtein.normalized_similarity,
+            scorer=OSA.normalized_similarity,  # a swap of two letters is one slip, not two
             score_cutoff=_TYPO_CUTOFF,
         )
         return hit[0] if hit else word
@@ -455,11 +458,14 @@ _Table = dict[str, list[tuple[list[str], list[str]]]]
 
 
 def _phrase_table(pairs: dict[str, str]) -> _Table:
-    """First word -> [(phrase words, replacement words)], longest phrase first."""
+    """First stem -> [(phrase stems, replacement words)], longest phrase first.
+
+    Phrases are compared stem by stem, so "cuts off" and "cutting off" are "cut off".
+    """
     table: dict[str, list[tuple[list[str], list[str]]]] = defaultdict(list)
     for phrase, replacement in sorted(pairs.items(), key=lambda kv: -len(kv[0].split())):
-        words = phrase.split()
-        table[words[0]].append((words, replacement.split()))
+        stems = [stem(word) for word in phrase.split()]
+        table[stems[0]].append((stems, replacement.split()))
     return dict(table)
 
 
@@ -472,13 +478,14 @@ def _find(words: list[str], table: _Table) -> list[tuple[int, int, list[str]]]:
 
     Word by word rather than by regex: this runs over every indexed text.
     """
+    stems = [stem(word) for word in words]
     found: list[tuple[int, int, list[str]]] = []
     end = 0
-    for i in [i for i, word in enumerate(words) if word in table]:
+    for i in [i for i, key in enumerate(stems) if key in table]:
         if i < end:
             continue
-        for phrase, replacement in table[words[i]]:
-            if words[i : i + len(phrase)] == phrase:
+        for phrase, replacement in table[stems[i]]:
+            if stems[i : i + len(phrase)] == phrase:
                 found.append((i, len(phrase), replacement))
                 end = i + len(phrase)
                 break
