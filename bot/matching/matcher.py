@@ -24,13 +24,22 @@ from rapidfuzz.distance import OSA
 
 from bot.content.models import Catalogue, Entry
 from bot.matching import english, lexicon
+from bot.matching.index import (
+    BREAK,
+    FIELD_WEIGHTS,
+    answer_groups,
+    entry_fields,
+    facts_held,
+    index_keys,
+    stems,
+)
+from bot.matching.phrases import rewrite
+from bot.matching.query import facts_wanted, is_question, split_clauses, split_persona
 from bot.matching.text import STOPWORDS, normalise, stem
 
 # Chosen from measurements on the development set and on held-out queries (`qabot eval`).
 DEFAULT_THRESHOLD = 0.35
 
-# How much a word found in each part of an entry counts, relative to the question itself.
-FIELD_WEIGHTS = {"question": 1.0, "phrasings": 1.0, "keywords": 1.0, "topics": 0.7, "answer": 0.8}
 
 _MAX_ALTERNATIVES = 5
 _RANKED = 8
@@ -39,13 +48,6 @@ _TYPO_MIN_LEN = 5
 _TYPO_CUTOFF = 0.8
 _PREFIX_MIN = 5
 _DIRECT = re.compile(r"^\s*(?:q|#|no\.?|number|question)?\s*(\d{1,4})\s*[?.!]?\s*$", re.I)
-# "public defender: can ICE ..." or "i'm covering this for a paper - is PEP ...": a short label
-# before a colon, or a first-person clause before a dash.
-_PERSONA = re.compile(
-    r"^(?P<who>[^:?\-—–]{2,40}?:|(?:i'?m|i am|as an?|we'?re|we are)\b[^:?]{2,80}?(?: - | — | – ))"
-    r"\s*(?P<ask>.+)$",
-    re.S | re.I,
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,20 +134,20 @@ class Matcher:
         answers: list[str] = []
         for index, entry in enumerate(self._entries):
             # One normalisation per field, its texts joined by a break word: far fewer calls.
-            fields = {f: normalise(f" {_BREAK} ".join(t)) for f, t in _fields(entry).items()}
+            fields = {f: normalise(f" {BREAK} ".join(t)) for f, t in entry_fields(entry).items()}
             best: dict[str, float] = {}  # per entry first: words recur across its fields
             for field, text in fields.items():
-                words = _rewrite(text.split())
+                words = rewrite(text.split())
                 known_words.update(words)
                 field_weight = FIELD_WEIGHTS[field]
-                for key, weight in _index_keys(words, self.tuning.name_share).items():
+                for key, weight in index_keys(words, self.tuning.name_share).items():
                     value = field_weight * weight
                     if best.get(key, 0.0) < value:
                         best[key] = value
             for key, value in best.items():
                 postings[key][index] = value
-            self._questions.append(" ".join(sorted(_stems(fields["question"].split()))))
-            self._facts.append(_facts_held(fields["question"], fields["answer"]))
+            self._questions.append(" ".join(sorted(stems(fields["question"].split()))))
+            self._facts.append(facts_held(fields["question"], fields["answer"]))
             answers.append(fields["answer"])
         self._postings = dict(postings)
 
@@ -158,10 +160,10 @@ class Matcher:
         self._selective_df = max(50, int(n * self.tuning.selective_fraction))
         self._stems = sorted(k for k in self._postings if " " not in k)
         lexicon_words = {w for phrase in lexicon.PHRASES.values() for w in phrase.split()}
-        self._known_words = sorted((known_words | lexicon_words) - STOPWORDS - {_BREAK})
+        self._known_words = sorted((known_words | lexicon_words) - STOPWORDS - {BREAK})
         self._known_set = frozenset(self._known_words)
         self._latest_year = max((e.source.released.year for e in self._entries), default=0)
-        self._group = _answer_groups(answers)
+        self._group = answer_groups(answers)
         # Memos of pure functions of the index: queries repeat the same words.
         self._term_memo: dict[tuple[str, float, float, float], _Term] = {}
         self._spelling_memo: dict[str, str] = {}
@@ -184,7 +186,7 @@ class Matcher:
             return Match(query, None, 0.0, ())
 
         total = sum(t.weight for t in terms)
-        wanted = _facts_wanted(" ".join(part[0] for part in parts))
+        wanted = facts_wanted(" ".join(part[0] for part in parts))
         query_key = " ".join(sorted({t.key for t in terms if " " not in t.key}))
         ranked = sorted(coverage.items(), key=lambda kv: kv[1], reverse=True)[:_RANKED]
         scored = sorted(
@@ -270,10 +272,10 @@ class Matcher:
         story around a question ("fed defender here. are we about to see ...").
         """
         share = self.tuning.persona_share
-        who, ask = _split_persona(query)
+        who, ask = split_persona(query)
         parts = [(who, share, share)] if who else []
-        clauses = _clauses(ask)
-        asks = [c for c in clauses if _is_question(c)]
+        clauses = split_clauses(ask)
+        asks = [c for c in clauses if is_question(c)]
         if not asks or len(asks) == len(clauses):
             return [*parts, (ask, 1.0, 1.0)]
         story = self.tuning.story_share
@@ -285,7 +287,7 @@ class Matcher:
         for text, share, unknown_share in parts:
             # Spelling first, so that "priority enforcement progam" is still a program's name.
             corrected = [self._correct(w) for w in text.split()]
-            words += [(w, share, unknown_share) for w in _rewrite(corrected, query=True)]
+            words += [(w, share, unknown_share) for w in rewrite(corrected, query=True)]
 
         stems: list[str] = []
         info: dict[str, tuple[float, float, float]] = {}  # stem -> (rarity, shares)
@@ -402,23 +404,6 @@ class Matcher:
         return hit[0] if hit else word
 
 
-_WANTS = {kind: re.compile(rx) for kind, rx in lexicon.QUESTION_TYPES.items()}
-_HOLDS = {kind: re.compile(rx) for kind, rx in lexicon.ANSWER_FACTS.items()}
-
-
-def _facts_wanted(normalised_query: str) -> frozenset[str]:
-    return frozenset(kind for kind, rx in _WANTS.items() if rx.search(normalised_query))
-
-
-def _facts_held(question: str, answer: str) -> frozenset[str]:
-    """Kinds of fact an entry can give: those its question asks for or its answer states."""
-    context = {w for w in lexicon.CONTEXT if w.isdigit()}
-    text = " ".join(w for w in f"{question} {answer}".split() if w not in context)
-    return _facts_wanted(question) | frozenset(
-        kind for kind, rx in _HOLDS.items() if rx.search(text)
-    )
-
-
 def _related_stems() -> dict[str, tuple[str, ...]]:
     """Stem -> stems it may match instead: the directed synonyms and the concept groups."""
     related: dict[str, set[str]] = defaultdict(set)
@@ -437,156 +422,3 @@ _RELATED = _related_stems()
 def _rarity(word: str) -> float:
     """0 for the commonest English words, 1 for words rarer than any in the frequency list."""
     return min(1.0, max(0.05, (6.5 - english.zipf(word)) / (6.5 - english.RARE_ZIPF)))
-
-
-def _fields(entry: Entry) -> dict[str, tuple[str, ...]]:
-    return {
-        "question": (entry.question,),
-        "phrasings": entry.phrasings,
-        "keywords": entry.keywords,
-        "topics": entry.topics,
-        "answer": (entry.answer,),
-    }
-
-
-def _stems(words: list[str]) -> list[str]:
-    return [stem(w) for w in words if w not in STOPWORDS]
-
-
-_BREAK = "qqbreakqq"  # joins a field's texts; never a word of any language
-_Table = dict[str, list[tuple[list[str], list[str]]]]
-
-
-def _phrase_table(pairs: dict[str, str]) -> _Table:
-    """First stem -> [(phrase stems, replacement words)], longest phrase first.
-
-    Phrases are compared stem by stem, so "cuts off" and "cutting off" are "cut off".
-    """
-    table: dict[str, list[tuple[list[str], list[str]]]] = defaultdict(list)
-    for phrase, replacement in sorted(pairs.items(), key=lambda kv: -len(kv[0].split())):
-        stems = [stem(word) for word in phrase.split()]
-        table[stems[0]].append((stems, replacement.split()))
-    return dict(table)
-
-
-_IDIOMS = _phrase_table(lexicon.PHRASES)
-_NAMES = _phrase_table({full: acronym for acronym, full in lexicon.ACRONYMS.items()})
-
-
-def _find(words: list[str], table: _Table) -> list[tuple[int, int, list[str]]]:
-    """(start, length, replacement) of each phrase of ``table`` in ``words``, left to right.
-
-    Word by word rather than by regex: this runs over every indexed text.
-    """
-    stems = [stem(word) for word in words]
-    found: list[tuple[int, int, list[str]]] = []
-    end = 0
-    for i in [i for i, key in enumerate(stems) if key in table]:
-        if i < end:
-            continue
-        for phrase, replacement in table[stems[i]]:
-            if stems[i : i + len(phrase)] == phrase:
-                found.append((i, len(phrase), replacement))
-                end = i + len(phrase)
-                break
-    return found
-
-
-def _replace(words: list[str], table: _Table) -> list[str]:
-    out: list[str] = []
-    done = 0
-    for start, length, replacement in _find(words, table):
-        out += words[done:start]
-        out += replacement
-        done = start + length
-    return out + words[done:]
-
-
-def _rewrite(words: list[str], query: bool = False) -> list[str]:
-    """Rewrite idioms; in queries, also turn a program's full name into its acronym."""
-    words = _replace(words, _IDIOMS)
-    return _replace(words, _NAMES) if query else words
-
-
-def _index_keys(words: list[str], name_share: float) -> dict[str, float]:
-    """Stems (words inside a program's name weigh less), acronyms of names, and adjacent pairs."""
-    named: set[int] = set()
-    keys: dict[str, float] = {}
-    for start, length, acronym in _find(words, _NAMES):
-        named.update(range(start, start + length))
-        keys[stem(acronym[0])] = 1.0
-    content: list[str] = []  # stems of the content words; "" between two texts
-    for position, word in enumerate(words):
-        if word == _BREAK:
-            content.append("")
-        elif word not in STOPWORDS:
-            key = stem(word)
-            content.append(key)
-            weight = name_share if position in named else 1.0
-            if keys.get(key, 0.0) < weight:
-                keys[key] = weight
-    keys.update(dict.fromkeys((f"{a} {b}" for a, b in itertools.pairwise(content) if a and b), 1.0))
-    return keys
-
-
-_CLAUSE_BREAK = re.compile(r"(?<=[.?!])\s+|\s+[—–-]+\s+|;\s+|\n+")
-_QUESTION_WORDS = frozenset(
-    "is are does do did can could will would should has have was were what when where who whom "
-    "which why how any".split()
-)
-
-
-def _clauses(text: str) -> list[str]:
-    return [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
-
-
-def _is_question(clause: str) -> bool:
-    words = normalise(clause).split()
-    return clause.rstrip().endswith("?") or bool(words and words[0] in _QUESTION_WORDS)
-
-
-def _split_persona(query: str) -> tuple[str, str]:
-    """("public defender", "can ICE ...") for a leading "who I am" clause, else ("", query)."""
-    if ":" not in query and " - " not in query and "—" not in query and "–" not in query:
-        return "", query
-    m = _PERSONA.match(query.strip())
-    if not m:
-        return "", query
-    content = [w for w in normalise(m.group("ask")).split() if w not in STOPWORDS]
-    if len(content) >= 2:
-        return m.group("who").rstrip(":-—– "), m.group("ask")
-    return "", query
-
-
-def _answer_groups(normal: list[str]) -> list[int]:
-    """Group id per entry: entries whose answers are the same text, or one starts the other."""
-    parent = list(range(len(normal)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    by_head: dict[str, list[int]] = defaultdict(list)
-    for index, text in enumerate(normal):
-        by_head[text[:60]].append(index)
-    for members in by_head.values():
-        if len(members) < 2:
-            continue
-        members.sort(key=lambda i: len(normal[i]))
-        # One answer quoting another in full, then going on (A19 and A20).
-        for pos, short in enumerate(members):
-            for longer in members[pos + 1 :]:
-                if normal[longer].startswith(normal[short]):
-                    parent[find(short)] = find(longer)
-        # The same answer but for a word or a comma (A5 and A8): compared only when both ends
-        # agree, which keeps this linear in practice.
-        by_tail: dict[str, list[int]] = defaultdict(list)
-        for index in members:
-            by_tail[normal[index][-30:]].append(index)
-        for near in by_tail.values():
-            for a, b in itertools.combinations(near, 2):
-                if fuzz.ratio(normal[a], normal[b]) >= 95:
-                    parent[find(a)] = find(b)
-    return [find(i) for i in range(len(normal))]
