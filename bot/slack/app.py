@@ -1,0 +1,37 @@
+"""``build_app``: the Bolt app with our listeners, shared by HTTP and Socket Mode."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.responder import Responder
+from bot.slack.deps import Deps
+from bot.slack.listeners import register_listeners
+from bot.slack.posting import Poster, web_client
+from bot.store import Store
+
+
+def build_app(
+    responder: Responder,
+    store: Store,
+    bot_token: str,
+    api_url: str,
+    signing_secret: str | None = None,
+) -> tuple[AsyncApp, Deps]:
+    """The Bolt app and the dependencies its listeners share (the tracker is awaited on stop)."""
+    client = web_client(bot_token, api_url)
+    deps = Deps(responder=responder, store=store, poster=Poster(client))
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        # Socket Mode has nothing to verify; HTTP mode always has a secret (checked at start).
+        request_verification_enabled=signing_secret is not None,
+        # Our listeners only ack and hand the reply to the tracker, so running them inline is
+        # as fast as Bolt's background mode and spares its ack-polling loop.
+        process_before_response=True,
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+    register_listeners(app, deps)
+    return app, deps

@@ -1,0 +1,53 @@
+"""Events API: @mentions answered in their thread, direct messages answered in the DM."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+
+from bot.slack.deps import Deps, now
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    # Events are acknowledged by Bolt as they arrive; the reply follows in a tracked task.
+    @app.event("app_mention")
+    async def on_mention(body: dict[str, Any], event: dict[str, Any]) -> None:
+        thread = event.get("thread_ts") or event.get("ts")
+        work = answer_event(deps, body, event, "mention", thread, now())
+        deps.after_ack(work, name="mention")
+
+    @app.event("message")
+    async def on_message(
+        body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        if not is_person_in_dm(event, context.bot_user_id):
+            return
+        deps.after_ack(answer_event(deps, body, event, "dm", None, now()), name="dm")
+
+
+def is_person_in_dm(event: dict[str, Any], bot_user_id: str | None) -> bool:
+    """A new message from a person in a DM: not an edit, join or other subtype, not a bot."""
+    return (
+        event.get("channel_type") == "im"
+        and not event.get("subtype")
+        and not event.get("bot_id")
+        and bool(event.get("user"))
+        and event.get("user") != bot_user_id
+    )
+
+
+async def answer_event(
+    deps: Deps,
+    body: dict[str, Any],
+    event: dict[str, Any],
+    surface: str,
+    thread_ts: str | None,
+    started: float,
+) -> None:
+    key = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
+    if not await deps.claim(f"event:{key}"):
+        return
+    reply = deps.responder.respond(event.get("text") or "", event.get("user"))
+    await deps.poster.post(event["channel"], reply.message, thread_ts=thread_ts)
+    await deps.report(surface, reply, started)
