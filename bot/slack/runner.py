@@ -52,7 +52,7 @@ def serve(args: argparse.Namespace) -> int:
     responder = Responder(Matcher(catalogue, settings.match_threshold), settings.command)
     options = ServerOptions(
         api_url=settings.slack_api_url,
-        port=getattr(args, "port", None) or settings.port,
+        port=settings.port if getattr(args, "port", None) is None else args.port,
         shutdown_grace=float(settings.socket_grace_seconds),
     )
     server = BotServer(responder, store, creds, options, background_services(settings, store))

@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 RESPONSE_URL = "response_url"
+CLIENT_GONE = 499
 # How long a test waits for something the bot should do before it fails.
 WAIT_SECONDS = 10.0
 
@@ -143,9 +144,12 @@ class FakeSlackApi:
         scripted = self._next(RESPONSE_URL)
         if scripted.delay:
             await asyncio.sleep(scripted.delay)
-        await self._record(Call(RESPONSE_URL, body, scripted.status, request.path, {}))
-        if scripted.status != 200:
-            return web.Response(status=scripted.status, text="error", headers=scripted.headers)
+        status = scripted.status
+        if request.transport is None or request.transport.is_closing():
+            status = CLIENT_GONE  # the sender hung up before we answered: not delivered
+        await self._record(Call(RESPONSE_URL, body, status, request.path, {}))
+        if status != 200:
+            return web.Response(status=status, text="error", headers=scripted.headers)
         return web.Response(text="ok")
 
     def _next(self, method: str) -> Scripted:
