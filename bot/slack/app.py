@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 
 from bot.responder import Responder
@@ -11,6 +12,9 @@ from bot.slack.deps import Deps
 from bot.slack.listeners import register_listeners
 from bot.slack.posting import Poster, web_client
 from bot.store import Store
+
+# Seconds one Web API or response_url request may take before it counts as failed.
+HTTP_TIMEOUT = 30
 
 
 def build_app(
@@ -20,9 +24,10 @@ def build_app(
     api_url: str,
     signing_secret: str | None = None,
 ) -> tuple[AsyncApp, Deps]:
-    """The Bolt app and the dependencies its listeners share (the tracker is awaited on stop)."""
-    client = web_client(bot_token, api_url)
-    deps = Deps(responder=responder, store=store, poster=Poster(client))
+    """The Bolt app and what its listeners share; call inside the event loop that serves it."""
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT))
+    client = web_client(bot_token, api_url, session)
+    deps = Deps(responder=responder, store=store, poster=Poster(client, session))
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret,

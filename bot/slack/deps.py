@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,11 @@ class Deps:
     store: Store
     poster: Poster
     tracker: TaskTracker = field(default_factory=TaskTracker)
+    # One thread for claims: database writes are serialised anyway, and fewer threads
+    # contending for the interpreter keep the acks on the event loop prompt.
+    _claims: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="claims")
+    )
 
     def after_ack(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
         """Run reply work after the ack, tracked so shutdown waits for it."""
@@ -30,10 +36,14 @@ class Deps:
 
     async def claim(self, key: str) -> bool:
         """True only for the first delivery of ``key``, across retries, redeliveries, replicas."""
-        return await asyncio.to_thread(self.store.claim_event, key)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._claims, self.store.claim_event, key)
 
-    async def report(self, surface: str, reply: Reply, started: float) -> None:
-        await report(self.store, surface, reply, started)
+    def close(self) -> None:
+        self._claims.shutdown(wait=False)
+
+    def report(self, surface: str, reply: Reply, started: float) -> None:
+        report(surface, reply, started)
 
 
 def now() -> float:

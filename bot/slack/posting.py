@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -33,16 +34,23 @@ def retry_handlers() -> list[AsyncRetryHandler]:
     ]
 
 
-def web_client(token: str, base_url: str) -> AsyncWebClient:
-    """The Web API client every reply goes through."""
-    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=retry_handlers())
+def web_client(token: str, base_url: str, session: aiohttp.ClientSession) -> AsyncWebClient:
+    """The Web API client every reply goes through, on the shared connection pool."""
+    return AsyncWebClient(
+        token=token, base_url=base_url, session=session, retry_handlers=retry_handlers()
+    )
 
 
 class Poster:
     """Posts messages to channels and threads, and to a command's or action's response_url."""
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, session: aiohttp.ClientSession) -> None:
         self.client = client
+        # One pool for every post: a new session per reply would cost a connection each time.
+        self.session = session
+
+    async def close(self) -> None:
+        await self.session.close()
 
     async def post(self, channel: str, message: Message, thread_ts: str | None = None) -> str:
         """Post to a channel (in a thread when ``thread_ts`` is set); returns the message ts."""
@@ -73,7 +81,7 @@ class Poster:
         await self._webhook(response_url, {"delete_original": True})
 
     async def _webhook(self, url: str, payload: dict[str, Any]) -> None:
-        client = AsyncWebhookClient(url, retry_handlers=retry_handlers())
+        client = AsyncWebhookClient(url, session=self.session, retry_handlers=retry_handlers())
         response = await client.send_dict(payload)
         if response.status_code != 200:
             raise DeliveryError(f"response_url answered {response.status_code}: {response.body}")

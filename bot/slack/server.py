@@ -106,6 +106,9 @@ class BotServer:
         self._stop_services.set()
         if self._service_tasks:
             await asyncio.gather(*self._service_tasks, return_exceptions=True)
+        if self.deps is not None:
+            await self.deps.poster.close()
+            self.deps.close()
         if self._runner is not None:
             await self._runner.cleanup()
         log.info("stopped")

@@ -81,6 +81,8 @@ class FakeSlackApi:
         app = web.Application(client_max_size=4 * 1024 * 1024)
         app.router.add_post("/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
+        # For callers in another process (the HTTP benchmark): what was recorded so far.
+        app.router.add_get("/_calls", self._list_calls)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -152,6 +154,11 @@ class FakeSlackApi:
             return web.Response(status=status, text="error", headers=scripted.headers)
         return web.Response(text="ok")
 
+    async def _list_calls(self, _request: web.Request) -> web.StreamResponse:
+        return web.json_response(
+            [{"method": c.method, "path": c.path, "status": c.status} for c in self.calls]
+        )
+
     def _next(self, method: str) -> Scripted:
         queue = self._script.get(method)
         return queue.popleft() if queue else Scripted()
@@ -193,3 +200,15 @@ async def _read_body(request: web.Request) -> dict[str, Any]:
 
 def _headers(request: web.Request) -> dict[str, str]:
     return {k.lower(): v for k, v in request.headers.items()}
+
+
+async def serve_forever() -> None:
+    """Run the stand-in alone (``python -m tests.fakes.slack_api``); prints its base URL."""
+    api = FakeSlackApi()
+    await api.start()
+    print(f"fake Slack API: serving {api.url} (port {api.port})", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(serve_forever())

@@ -333,3 +333,18 @@ async def test_healthz_is_503_when_the_store_is_unreachable(start_bot: StartBot,
         status, body = await (await sender_for(bot, session)).health()
     assert status == 503
     assert body["store"] is False
+
+
+async def test_two_replicas_sharing_a_store_answer_a_retried_event_once(
+    start_bot: StartBot, slack_api: FakeSlackApi, store_url: str
+) -> None:
+    first = await start_bot(database_url=store_url)
+    second = await start_bot(database_url=store_url)
+    body = event_body(mention("<@UBOT> Q7"), event_id="EvREPLICAS")
+    async with aiohttp.ClientSession() as session:
+        assert (await (await sender_for(first, session)).event(body))[0] == 200
+        assert (await (await sender_for(second, session)).event(body, retry=1))[0] == 200
+    await slack_api.wait_for("chat.postMessage")
+    await settle(first)
+    await settle(second)
+    assert len(slack_api.calls_to("chat.postMessage")) == 1

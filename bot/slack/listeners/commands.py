@@ -31,7 +31,7 @@ async def answer_command(deps: Deps, body: dict[str, Any], started: float) -> No
         return
     reply = deps.responder.respond(body.get("text") or "", body.get("user_id"))
     await deps.poster.respond(response_url, reply.message, in_channel=reply.public)
-    await deps.report("command", reply, started)
+    deps.report("command", reply, started)
 
 
 def command_key(body: dict[str, Any]) -> str:

@@ -50,4 +50,4 @@ async def answer_event(
         return
     reply = deps.responder.respond(event.get("text") or "", event.get("user"))
     await deps.poster.post(event["channel"], reply.message, thread_ts=thread_ts)
-    await deps.report(surface, reply, started)
+    deps.report(surface, reply, started)
