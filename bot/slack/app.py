@@ -36,7 +36,22 @@ def build_app(
         # Our listeners only ack and hand the reply to the tracker, so running them inline is
         # as fast as Bolt's background mode and spares its ack-polling loop.
         process_before_response=True,
-        logger=logging.getLogger("bot.slack.bolt"),
+        logger=_bolt_logger(),
     )
     register_listeners(app, deps)
     return app, deps
+
+
+class _NoTokenFromEnvironmentWarning(logging.Filter):
+    """Bolt also reads SLACK_BOT_TOKEN itself and warns that our client's token wins: it does,
+    on purpose (the client carries the retry handlers and SLACK_API_URL)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("bot.slack.bolt")
+    if not any(isinstance(f, _NoTokenFromEnvironmentWarning) for f in logger.filters):
+        logger.addFilter(_NoTokenFromEnvironmentWarning())
+    return logger

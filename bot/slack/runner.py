@@ -9,14 +9,14 @@ import signal
 import sys
 from collections.abc import Sequence
 
-from slack_sdk.errors import SlackApiError
+import aiohttp
 
 from bot.content import ContentError, load_catalogue
 from bot.matching import Matcher
 from bot.responder import Responder
 from bot.settings import Settings, SettingsError, load_settings
-from bot.slack.config import README_SECTION, CredentialsError, Mode, choose_mode, credentials
-from bot.slack.server import BotServer, ServerOptions, Service
+from bot.slack.config import README_SECTION, CredentialsError, choose_mode, credentials
+from bot.slack.server import BotServer, ServerOptions, Service, TokenRejected
 from bot.store import Store, StoreError
 
 EXIT_INVALID = 1
@@ -78,11 +78,13 @@ async def _run_until_signal(server: BotServer) -> int:
         loop.add_signal_handler(sig, stop.set)
     try:
         await server.start()
-    except SlackApiError as exc:
+    except TokenRejected as exc:
         await server.stop()
-        error = exc.response.get("error", "rejected")
-        variable = "SLACK_APP_TOKEN" if server.creds.mode is Mode.SOCKET else "SLACK_BOT_TOKEN"
-        return _fail(f"{variable} was refused by Slack ({error}); {README_SECTION}", EXIT_CONFIG)
+        return _fail(f"{exc}; {README_SECTION}", EXIT_CONFIG)
+    except aiohttp.ClientError as exc:
+        await server.stop()
+        url = server.options.api_url
+        return _fail(f"cannot reach Slack at {url} (SLACK_API_URL): {exc}", EXIT_INVALID)
     except OSError as exc:
         await server.stop()
         return _fail(f"cannot serve on port {server.options.port}: {exc.strerror}", EXIT_INVALID)

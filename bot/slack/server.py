@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
 from bot.responder import Responder
 from bot.slack.app import build_app
@@ -36,6 +37,14 @@ class ServerOptions:
     socket_ping_interval: float = 10.0
 
 
+class TokenRejected(Exception):
+    """Slack refused a token at start; names the variable, never the value."""
+
+    def __init__(self, variable: str, error: str) -> None:
+        super().__init__(f"{variable} was refused by Slack ({error})")
+        self.variable = variable
+
+
 class BotServer:
     """Starts and stops everything ``qabot serve`` runs, in the right order."""
 
@@ -60,6 +69,7 @@ class BotServer:
         self._stop_services = asyncio.Event()
         self._service_tasks: list[asyncio.Task[None]] = []
         self.port: int | None = None
+        self.started = False
 
     async def start(self) -> None:
         """Serve: the health check (and Bolt in HTTP mode) on the port, the socket if used."""
@@ -71,6 +81,7 @@ class BotServer:
             self.options.api_url,
             signing_secret=self.creds.signing_secret if http_mode else None,
         )
+        await _check_token(self.app.client.auth_test(), "SLACK_BOT_TOKEN")
         health = Health(self.responder, self.store)
         if not http_mode:
             assert self.creds.app_token is not None
@@ -88,11 +99,12 @@ class BotServer:
         await self._site.start()
         self.port = self._runner.addresses[0][1]
         if self.socket is not None:
-            await self.socket.start()
+            await _check_token(self.socket.start(), "SLACK_APP_TOKEN")
         for service in self.services:
             task = asyncio.create_task(service(self._stop_services))
             task.add_done_callback(_log_failure)
             self._service_tasks.append(task)
+        self.started = True
         log.info("serving in %s mode on port %s", self.creds.mode.value, self.port)
 
     async def stop(self) -> None:
@@ -111,7 +123,15 @@ class BotServer:
             self.deps.close()
         if self._runner is not None:
             await self._runner.cleanup()
-        log.info("stopped")
+        if self.started:
+            log.info("stopped")
+
+
+async def _check_token(call: Awaitable[object], variable: str) -> None:
+    try:
+        await call
+    except SlackApiError as exc:
+        raise TokenRejected(variable, str(exc.response.get("error", "rejected"))) from None
 
 
 def _log_failure(task: asyncio.Task[None]) -> None:

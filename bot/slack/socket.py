@@ -33,6 +33,9 @@ class SocketModeConnection:
 
     async def start(self) -> None:
         """Open the WebSocket; the client reconnects by itself after drops and refreshes."""
+        # Ask for the first URL ourselves: a refused token fails here, once, instead of the
+        # client retrying it forever in the background.
+        opened = await self.web_client.apps_connections_open(app_token=self.app_token)
         self.client = SocketModeClient(
             app_token=self.app_token,
             web_client=self.web_client,
@@ -40,9 +43,6 @@ class SocketModeConnection:
             logger=logging.getLogger("bot.slack.socket_mode"),
         )
         self.client.socket_mode_request_listeners.append(self._handle)
-        # Ask for the first URL ourselves: a rejected token fails here, once, instead of the
-        # client retrying it forever in the background.
-        opened = await self.web_client.apps_connections_open(app_token=self.app_token)
         self.client.wss_uri = opened["url"]
         await self.client.connect()
 

@@ -74,22 +74,53 @@ def test_invalid_content_prints_each_problem_and_exits_non_zero(
     assert "Traceback" not in err
 
 
-async def test_sigterm_finishes_the_reply_in_flight_then_exits_0(
-    slack_api: FakeSlackApi, tmp_path: Path
-) -> None:
-    env = {
+def serve_env(slack_api: FakeSlackApi, tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
         **{k: v for k, v in os.environ.items() if k not in SLACK_VARS},
         "SLACK_BOT_TOKEN": "xoxb-1-test",
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack_api.url,
         "QABOT_CONTENT": str(CONTENT),
         "QABOT_DATABASE_URL": f"sqlite:///{tmp_path / 'state.sqlite3'}",
+        **extra,
     }
-    log = tmp_path / "serve.log"
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", "--http", "--port", "0",
-        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=log.open("wb"),
+
+
+async def start_serve(env: dict[str, str], cwd: Path, *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", *args,
+        cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("method", "extra", "variable"),
+    [
+        ("auth.test", {}, "SLACK_BOT_TOKEN"),
+        ("apps.connections.open", {"SLACK_APP_TOKEN": "xapp-1-revoked"}, "SLACK_APP_TOKEN"),
+    ],
+)
+async def test_token_refused_by_slack_is_one_line_exit_2(
+    slack_api: FakeSlackApi, tmp_path: Path, method: str, extra: dict[str, str], variable: str
+) -> None:
+    slack_api.handlers[method] = lambda _body: {"ok": False, "error": "invalid_auth"}
+    proc = await start_serve(serve_env(slack_api, tmp_path, **extra), tmp_path, "--port", "0")
+    async with asyncio.timeout(20):
+        _, err = await proc.communicate()
+    assert proc.returncode == 2
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1, lines
+    last = lines[0]
+    assert last.startswith(f"qabot serve: {variable} was refused by Slack (invalid_auth)")
+    assert "Connecting to Slack" in last
+    assert "Traceback" not in err.decode()
+    assert slack_api.calls_to(method)
+
+
+async def test_sigterm_finishes_the_reply_in_flight_then_exits_0(
+    slack_api: FakeSlackApi, tmp_path: Path
+) -> None:
+    proc = await start_serve(serve_env(slack_api, tmp_path), tmp_path, "--http", "--port", "0")
     try:
         assert proc.stdout is not None
         async with asyncio.timeout(20):
@@ -103,11 +134,11 @@ async def test_sigterm_finishes_the_reply_in_flight_then_exits_0(
         assert status == 200
         proc.send_signal(signal.SIGTERM)
         async with asyncio.timeout(20):
-            code = await proc.wait()
+            _, err = await proc.communicate()
     finally:
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
-    assert code == 0, log.read_text()
+    assert proc.returncode == 0, err.decode()
     [reply] = slack_api.calls_to(RESPONSE_URL)
     assert reply.body["response_type"] == "in_channel"
