@@ -15,6 +15,7 @@ from bot.content import ContentError, load_catalogue
 from bot.matching import Matcher
 from bot.responder import Responder
 from bot.settings import Settings, SettingsError, load_settings
+from bot.slack.claims import claim_purger
 from bot.slack.config import README_SECTION, CredentialsError, choose_mode, credentials
 from bot.slack.server import BotServer, ServerOptions, Service, TokenRejected
 from bot.store import Store, StoreError
@@ -67,8 +68,11 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def background_services(settings: Settings, store: Store) -> Sequence[Service]:
-    """Loops started with the server and stopped on shutdown (the digest scheduler goes here)."""
-    return ()
+    """Loops started with the server and stopped on shutdown: add the digest scheduler here.
+
+    Each is ``async def run(stop: asyncio.Event) -> None`` and returns soon after ``stop`` is set.
+    """
+    return [claim_purger(store)]
 
 
 async def _run_until_signal(server: BotServer) -> int:

@@ -70,6 +70,7 @@ class BotServer:
         self._service_tasks: list[asyncio.Task[None]] = []
         self.port: int | None = None
         self.started = False
+        self._stopped = False
 
     async def start(self) -> None:
         """Serve: the health check (and Bolt in HTTP mode) on the port, the socket if used."""
@@ -109,6 +110,9 @@ class BotServer:
 
     async def stop(self) -> None:
         """Stop taking requests, finish the replies in flight, then stop the services."""
+        if self._stopped:
+            return
+        self._stopped = True
         if self.socket is not None:
             await self.socket.stop()
         if self._site is not None:

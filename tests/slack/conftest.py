@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 
 import aiohttp
@@ -12,12 +12,12 @@ from bot.content import Catalogue
 from bot.matching import Matcher
 from bot.responder import Responder
 from bot.slack.config import Credentials, Mode
-from bot.slack.server import BotServer, ServerOptions
+from bot.slack.server import BotServer, ServerOptions, Service
 from bot.store import Store
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.socket_mode import FakeSocketMode
 from tests.slack.slack_requests import SIGNING_SECRET, SlackSender
-from tests.store.conftest import store_url  # noqa: F401  (SQLite and PostgreSQL stores)
+from tests.store.conftest import store, store_url  # noqa: F401  (SQLite and PostgreSQL)
 
 BOT_TOKEN = "xoxb-1-test"
 APP_TOKEN = "xapp-1-test"
@@ -55,9 +55,10 @@ async def start_bot(
         threshold: float | None = None,
         matcher: Matcher | None = None,
         database_url: str | None = None,
+        services: Sequence[Service] = (),
     ) -> BotServer:
-        store = Store(database_url or f"sqlite:///{tmp_path / 'state.sqlite3'}")
-        store.create_schema()
+        bot_store = Store(database_url or f"sqlite:///{tmp_path / 'state.sqlite3'}")
+        bot_store.create_schema()
         responder = Responder(matcher or Matcher(catalogue, threshold), "/qa")
         creds = (
             Credentials(Mode.HTTP, BOT_TOKEN, signing_secret=SIGNING_SECRET)
@@ -71,15 +72,15 @@ async def start_bot(
             shutdown_grace=10,
             socket_ping_interval=0.2,
         )
-        server = BotServer(responder, store, creds, options)
+        server = BotServer(responder, bot_store, creds, options, services)
         await server.start()
-        started.append((server, store))
+        started.append((server, bot_store))
         return server
 
     yield start
-    for server, store in reversed(started):
+    for server, own_store in reversed(started):
         await server.stop()
-        store.close()
+        own_store.close()
 
 
 @pytest.fixture
