@@ -34,7 +34,10 @@ def serve(args: argparse.Namespace) -> int:
         settings = load_settings(**overrides)
     except SettingsError as exc:
         return _fail(str(exc), EXIT_CONFIG)
-    _configure_logging(settings)
+    try:
+        _configure_logging(settings)
+    except ValueError:
+        return _fail("QABOT_LOG_LEVEL is not a log level such as INFO or DEBUG", EXIT_CONFIG)
     mode = choose_mode(settings, bool(getattr(args, "http", False)))
     try:
         creds = credentials(settings, mode)

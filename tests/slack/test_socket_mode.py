@@ -11,7 +11,7 @@ from bot.slack.server import BotServer
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi
 from tests.fakes.socket_mode import FakeSocketMode
 from tests.slack.conftest import StartBot
-from tests.slack.slack_requests import command_body, event_body, mention
+from tests.slack.slack_requests import action_body, command_body, event_body, mention
 
 
 async def start_socket_bot(start_bot: StartBot, socket_mode: FakeSocketMode) -> BotServer:
@@ -50,6 +50,21 @@ async def test_mention_envelope_is_acked_and_answered_in_thread(
     [post] = await slack_api.wait_for("chat.postMessage")
     assert post.body["thread_ts"] == "1700000500.000100"
     assert post.body["blocks"][0]["text"]["text"].startswith("*Q7: ")
+
+
+async def test_button_press_envelope_posts_the_chosen_answer_in_channel(
+    start_bot: StartBot, socket_mode: FakeSocketMode, slack_api: FakeSlackApi, catalogue
+) -> None:
+    bot = await start_socket_bot(start_bot, socket_mode)
+    envelope = await socket_mode.deliver(
+        "interactive", action_body("q14", slack_api.response_url("press"))
+    )
+    await socket_mode.wait_ack(envelope)
+    await settle(bot)
+    first, second = slack_api.calls_to(RESPONSE_URL)
+    assert first.body["response_type"] == "in_channel"
+    assert catalogue.get("q14").answer in first.body["blocks"][1]["text"]["text"]
+    assert second.body == {"delete_original": True}
 
 
 async def test_redelivered_envelope_is_acked_again_but_answered_once(
