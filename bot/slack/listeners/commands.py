@@ -6,7 +6,7 @@ import hashlib
 import logging
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot.slack.deps import Deps, now
@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 def register(app: AsyncApp, deps: Deps) -> None:
     @app.command(deps.responder.command)
-    async def on_command(ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext) -> None:
+    async def on_command(ack: AsyncAck, body: dict[str, Any]) -> None:
         started = now()
         await ack()
         deps.after_ack(answer_command(deps, body, started), name="command")
