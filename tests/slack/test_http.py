@@ -195,6 +195,17 @@ async def test_bot_messages_edits_and_own_messages_get_no_reply(
     assert section_texts(post.body)[0].startswith("*Q3: ")
 
 
+async def test_mentions_by_bots_get_no_reply(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    await sender.event(event_body({**mention("<@UBOT> Q7"), "bot_id": "BOTHER"}))
+    await sender.event(event_body(mention("<@UBOT> Q3", ts="1700000100.000200")))
+    [post] = await slack_api.wait_for("chat.postMessage")
+    await settle(bot)
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert section_texts(post.body)[0].startswith("*Q3: ")
+
+
 async def test_url_verification_echoes_the_challenge(bot: BotServer, sender: SlackSender) -> None:
     body = json.dumps({"token": "t", "challenge": "abc123", "type": "url_verification"})
     status, text = await sender.post_raw(body, signed_headers(body, "application/json"))

@@ -10,9 +10,14 @@ from bot.slack.deps import Deps, now
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
-    # Events are acknowledged by Bolt as they arrive; the reply follows in a tracked task.
+    # Bolt acks an event when its listener returns, which these do at once: the reply follows
+    # in a tracked task.
     @app.event("app_mention")
-    async def on_mention(body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def on_mention(
+        body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        if not is_from_person(event, context.bot_user_id):
+            return
         thread = event.get("thread_ts") or event.get("ts")
         work = answer_event(deps, body, event, "mention", thread, now())
         deps.after_ack(work, name="mention")
@@ -21,16 +26,15 @@ def register(app: AsyncApp, deps: Deps) -> None:
     async def on_message(
         body: dict[str, Any], event: dict[str, Any], context: AsyncBoltContext
     ) -> None:
-        if not is_person_in_dm(event, context.bot_user_id):
+        if event.get("channel_type") != "im" or not is_from_person(event, context.bot_user_id):
             return
         deps.after_ack(answer_event(deps, body, event, "dm", None, now()), name="dm")
 
 
-def is_person_in_dm(event: dict[str, Any], bot_user_id: str | None) -> bool:
-    """A new message from a person in a DM: not an edit, join or other subtype, not a bot."""
+def is_from_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
+    """A new message from a person: not an edit, join or other subtype, not a bot (or us)."""
     return (
-        event.get("channel_type") == "im"
-        and not event.get("subtype")
+        not event.get("subtype")
         and not event.get("bot_id")
         and bool(event.get("user"))
         and event.get("user") != bot_user_id
