@@ -87,6 +87,15 @@ class Target:
     process: asyncio.subprocess.Process
     port: int
     latencies: list[float] = field(default_factory=list)
+    cpu_seconds: float = 0.0
+
+    def cpu_now(self) -> float:
+        """CPU time used by the process so far (Linux /proc; 0 where it is unavailable)."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def spawn(
@@ -197,9 +206,11 @@ async def run(requests: int, concurrency: int, rounds: int) -> int:
                         )
                         for i in range(per_round)
                     ]
+                    cpu_before = target.cpu_now()
                     await fire(session, target, bodies, concurrency)
                     if target is qabot:
                         await until_delivered(session, fake.port, prefix, per_round * (r + 1))
+                    target.cpu_seconds += target.cpu_now() - cpu_before
             # SIGTERM drains the replies in flight; once qabot has exited, every reply is in.
             qabot.process.terminate()
             async with asyncio.timeout(60):
@@ -216,10 +227,18 @@ async def run(requests: int, concurrency: int, rounds: int) -> int:
     q50, q99 = percentile(qabot.latencies, 50), percentile(qabot.latencies, 99)
     f50, f99 = percentile(floor.latencies, 50), percentile(floor.latencies, 99)
     print(f"HTTP ack latency, {sent} signed slash commands per server, concurrency {concurrency}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"(machine: {os.cpu_count()} CPUs, load average {load}; other load widens the p99s)")
     print(f"{'':24}{'p50':>10}{'p99':>10}")
     print(f"{qabot.name:24}{q50:>8.2f}ms{q99:>8.2f}ms")
     print(f"{floor.name:24}{f50:>8.2f}ms{f99:>8.2f}ms")
     print(f"{'ratio qabot/floor':24}{q50 / f50:>9.2f}x{q99 / f99:>9.2f}x")
+    if qabot.cpu_seconds and floor.cpu_seconds:
+        q_cpu, f_cpu = qabot.cpu_seconds * 1000 / sent, floor.cpu_seconds * 1000 / sent
+        print(
+            f"server CPU per request: qabot {q_cpu:.2f} ms (ack and reply), "
+            f"floor {f_cpu:.2f} ms (ack only), ratio {q_cpu / f_cpu:.2f}x"
+        )
     print(
         f"replies delivered: {once}/{sent} exactly once, {sent - len(counts)} missing, "
         f"{doubled} doubled (qabot exit code after SIGTERM: {exit_code})"
