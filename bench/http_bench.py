@@ -6,7 +6,7 @@ GIL). Signed slash commands go out at concurrency 20, alternating between the tw
 rounds so drift hits both alike; qabot's replies of a round land before the next round starts.
 Prints p50/p99 ack latency, their ratio, and whether every reply arrived exactly once.
 
-    .venv/bin/python bench/http_bench.py [--requests 400] [--concurrency 20] [--rounds 10]
+    .venv/bin/python bench/http_bench.py [--requests 1000] [--concurrency 20] [--rounds 20]
 """
 
 from __future__ import annotations
@@ -252,9 +252,9 @@ async def run(requests: int, concurrency: int, rounds: int) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=400, help="per server (default 400)")
+    parser.add_argument("--requests", type=int, default=1000, help="per server (default 1000)")
     parser.add_argument("--concurrency", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     requests = max(1, min(args.requests, MAX_REQUESTS))
     return asyncio.run(run(requests, max(1, args.concurrency), max(1, args.rounds)))

@@ -267,6 +267,17 @@ async def test_rate_limited_post_is_retried_and_delivered_once(
     assert len(slack_api.replies()) == 1
 
 
+async def test_server_error_from_the_web_api_is_retried_and_delivered_once(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    slack_api.script("chat.postMessage", Scripted.server_error())
+    await sender.event(event_body(direct_message("Q7")))
+    await slack_api.wait_for("chat.postMessage")
+    await settle(bot)
+    attempts = slack_api.calls_to("chat.postMessage", ok_only=False)
+    assert [c.status for c in attempts] == [500, 200]
+
+
 async def test_server_error_on_response_url_is_retried_and_delivered_once(
     bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
 ) -> None:
