@@ -1,0 +1,51 @@
+"""What the listeners need, in one object: responder, store, poster and the task tracker."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.responder import Reply, Responder
+from bot.slack.posting import Poster
+from bot.slack.reporting import report
+from bot.slack.tasks import TaskTracker
+from bot.store import Store
+
+
+@dataclass
+class Deps:
+    """Shared by every listener of one app."""
+
+    responder: Responder
+    store: Store
+    poster: Poster
+    tracker: TaskTracker = field(default_factory=TaskTracker)
+    # One thread for claims: database writes are serialised anyway, and fewer threads
+    # contending for the interpreter keep the acks on the event loop prompt.
+    _claims: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="claims")
+    )
+
+    def after_ack(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
+        """Run reply work after the ack, tracked so shutdown waits for it."""
+        self.tracker.spawn(coro, name=name)
+
+    async def claim(self, key: str) -> bool:
+        """True only for the first delivery of ``key``, across retries, redeliveries, replicas."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._claims, self.store.claim_event, key)
+
+    def close(self) -> None:
+        self._claims.shutdown(wait=False)
+
+    def report(self, surface: str, reply: Reply, started: float) -> None:
+        report(surface, reply, started)
+
+
+def now() -> float:
+    """The clock request latencies are measured with."""
+    return time.perf_counter()

@@ -1,0 +1,14 @@
+"""Bolt listeners by kind; ``register_listeners`` wires them all to one app."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.slack.deps import Deps
+from bot.slack.listeners import actions, commands, events
+
+
+def register_listeners(app: AsyncApp, deps: Deps) -> None:
+    commands.register(app, deps)
+    events.register(app, deps)
+    actions.register(app, deps)

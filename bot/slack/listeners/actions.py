@@ -1,0 +1,58 @@
+"""The "Did you mean" buttons: pressing one posts that entry's answer where it was offered."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+
+from bot.render.blocks import SUGGEST_ACTION_PREFIX
+from bot.slack.deps import Deps, now
+
+GONE = "That question is no longer in the loaded content; try `{command} list`."
+
+
+def register(app: AsyncApp, deps: Deps) -> None:
+    @app.action(re.compile(f"^{re.escape(SUGGEST_ACTION_PREFIX)}"))
+    async def on_suggestion(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        started = now()
+        await ack()
+        deps.after_ack(answer_suggestion(deps, body, action, started), name="suggestion")
+
+
+async def answer_suggestion(
+    deps: Deps, body: dict[str, Any], action: dict[str, Any], started: float
+) -> None:
+    user = (body.get("user") or {}).get("id")
+    if not await deps.claim(action_key(body, action, user)):
+        return
+    reply = deps.responder.entry_reply(str(action.get("value", "")), user)
+    container = body.get("container") or {}
+    response_url = body.get("response_url")
+    if reply is None:
+        if response_url:
+            gone = {"text": GONE.format(command=deps.responder.command)}
+            await deps.poster.respond(response_url, gone, in_channel=False)
+        return
+    if container.get("is_ephemeral") or not container.get("message_ts"):
+        # An ephemeral offer (a declined /qa): answer in the channel, then remove the offer.
+        if response_url:
+            await deps.poster.respond(response_url, reply.message, in_channel=True)
+            await deps.poster.delete_original(response_url)
+    else:
+        # An offer in a thread or a DM: answer beside it.
+        message = body.get("message") or {}
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        thread = message.get("thread_ts") or container.get("thread_ts")
+        await deps.poster.post(channel, reply.message, thread_ts=thread)
+    deps.report("button", reply, started)
+
+
+def action_key(body: dict[str, Any], action: dict[str, Any], user: str | None) -> str:
+    """One press is one trigger; without a trigger, its timestamp and presser identify it."""
+    trigger = body.get("trigger_id")
+    if trigger:
+        return f"action:{trigger}"
+    return f"action:{action.get('action_ts')}:{user}"

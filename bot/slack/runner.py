@@ -1,0 +1,119 @@
+"""``qabot serve``: settings, content and store checked first, then the server until SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+
+import aiohttp
+
+from bot.content import ContentError, load_catalogue
+from bot.matching import Matcher
+from bot.responder import Responder
+from bot.settings import Settings, SettingsError, load_settings
+from bot.slack.claims import claim_purger
+from bot.slack.config import README_SECTION, CredentialsError, choose_mode, credentials
+from bot.slack.server import BotServer, ServerOptions, Service, TokenRejected
+from bot.store import Store, StoreError
+
+EXIT_INVALID = 1
+EXIT_CONFIG = 2
+SWITCH_INTERVAL = 0.0005
+
+log = logging.getLogger(__name__)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Run the bot until SIGTERM or SIGINT; returns the process exit code."""
+    try:
+        overrides = {"QABOT_CONTENT": args.content} if _has(args, "content") else {}
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        return _fail(str(exc), EXIT_CONFIG)
+    try:
+        _configure_logging(settings)
+    except ValueError:
+        return _fail("QABOT_LOG_LEVEL is not a log level such as INFO or DEBUG", EXIT_CONFIG)
+    mode = choose_mode(settings, bool(getattr(args, "http", False)))
+    try:
+        creds = credentials(settings, mode)
+    except CredentialsError as exc:
+        return _fail(str(exc), EXIT_CONFIG)
+    try:
+        catalogue = load_catalogue(settings.content)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return _fail("content is invalid; fix it and run: qabot content check", EXIT_INVALID)
+    try:
+        store = Store(settings.database_url)
+        store.create_schema()
+    except StoreError as exc:
+        return _fail(str(exc), EXIT_INVALID)
+    responder = Responder(Matcher(catalogue, settings.match_threshold), settings.command)
+    options = ServerOptions(
+        api_url=settings.slack_api_url,
+        port=settings.port if getattr(args, "port", None) is None else args.port,
+        shutdown_grace=float(settings.socket_grace_seconds),
+    )
+    server = BotServer(responder, store, creds, options, background_services(settings, store))
+    # The claim thread would otherwise keep the interpreter for up to 5 ms whenever the event
+    # loop wakes up from a socket call, and every ack waiting behind it pays for that.
+    sys.setswitchinterval(SWITCH_INTERVAL)
+    try:
+        return asyncio.run(_run_until_signal(server))
+    finally:
+        store.close()
+
+
+def background_services(settings: Settings, store: Store) -> Sequence[Service]:
+    """Loops started with the server and stopped on shutdown: add the digest scheduler here.
+
+    Each is ``async def run(stop: asyncio.Event) -> None`` and returns soon after ``stop`` is set.
+    """
+    return [claim_purger(store)]
+
+
+async def _run_until_signal(server: BotServer) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await server.start()
+    except TokenRejected as exc:
+        await server.stop()
+        return _fail(f"{exc}; {README_SECTION}", EXIT_CONFIG)
+    except aiohttp.ClientError as exc:
+        await server.stop()
+        url = server.options.api_url
+        return _fail(f"cannot reach Slack at {url} (SLACK_API_URL): {exc}", EXIT_INVALID)
+    except OSError as exc:
+        await server.stop()
+        return _fail(f"cannot serve on port {server.options.port}: {exc.strerror}", EXIT_INVALID)
+    print(f"qabot: serving in {server.creds.mode.value} mode (port {server.port})", flush=True)
+    await stop.wait()
+    log.info("shutting down: finishing replies in flight")
+    await server.stop()
+    return 0
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"qabot serve: {message}", file=sys.stderr)
+    return code
+
+
+def _has(args: argparse.Namespace, name: str) -> bool:
+    return bool(getattr(args, name, None))
+
+
+def _configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )

@@ -1,0 +1,143 @@
+"""The running bot: the Bolt app behind HTTP or Socket Mode, health, background services."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from aiohttp import web
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from bot.responder import Responder
+from bot.slack.app import build_app
+from bot.slack.config import Credentials, Mode
+from bot.slack.deps import Deps
+from bot.slack.health import Health
+from bot.slack.http import build_web_app
+from bot.slack.socket import SocketModeConnection
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+
+# A loop that runs beside the server until ``stop`` is set, e.g. the digest scheduler.
+Service = Callable[[asyncio.Event], Awaitable[None]]
+
+
+@dataclass
+class ServerOptions:
+    """How to serve; the defaults are production's, tests shorten the timings."""
+
+    api_url: str = "https://slack.com/api/"
+    host: str = "0.0.0.0"
+    port: int = 3000
+    shutdown_grace: float = 60.0
+    socket_ping_interval: float = 10.0
+
+
+class TokenRejected(Exception):
+    """Slack refused a token at start; names the variable, never the value."""
+
+    def __init__(self, variable: str, error: str) -> None:
+        super().__init__(f"{variable} was refused by Slack ({error})")
+        self.variable = variable
+
+
+class BotServer:
+    """Starts and stops everything ``qabot serve`` runs, in the right order."""
+
+    def __init__(
+        self,
+        responder: Responder,
+        store: Store,
+        creds: Credentials,
+        options: ServerOptions,
+        services: Sequence[Service] = (),
+    ) -> None:
+        self.responder = responder
+        self.store = store
+        self.creds = creds
+        self.options = options
+        self.services = list(services)
+        self.app: AsyncApp | None = None
+        self.deps: Deps | None = None
+        self.socket: SocketModeConnection | None = None
+        self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+        self._stop_services = asyncio.Event()
+        self._service_tasks: list[asyncio.Task[None]] = []
+        self.port: int | None = None
+        self.started = False
+        self._stopped = False
+
+    async def start(self) -> None:
+        """Serve: the health check (and Bolt in HTTP mode) on the port, the socket if used."""
+        http_mode = self.creds.mode is Mode.HTTP
+        self.app, self.deps = build_app(
+            self.responder,
+            self.store,
+            self.creds.bot_token,
+            self.options.api_url,
+            signing_secret=self.creds.signing_secret if http_mode else None,
+        )
+        await _check_token(self.app.client.auth_test(), "SLACK_BOT_TOKEN")
+        health = Health(self.responder, self.store)
+        if not http_mode:
+            assert self.creds.app_token is not None
+            self.socket = SocketModeConnection(
+                self.app,
+                self.creds.app_token,
+                self.app.client,
+                ping_interval=self.options.socket_ping_interval,
+            )
+            health.socket_connected = self.socket.connected
+        web_app = build_web_app(self.app if http_mode else None, health)
+        self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        self._site = web.TCPSite(self._runner, self.options.host, self.options.port)
+        await self._site.start()
+        self.port = self._runner.addresses[0][1]
+        if self.socket is not None:
+            await _check_token(self.socket.start(), "SLACK_APP_TOKEN")
+        for service in self.services:
+            task = asyncio.create_task(service(self._stop_services))
+            task.add_done_callback(_log_failure)
+            self._service_tasks.append(task)
+        self.started = True
+        log.info("serving in %s mode on port %s", self.creds.mode.value, self.port)
+
+    async def stop(self) -> None:
+        """Stop taking requests, finish the replies in flight, then stop the services."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self.socket is not None:
+            await self.socket.stop()
+        if self._site is not None:
+            await self._site.stop()
+        if self.deps is not None:
+            await self.deps.tracker.drain(self.options.shutdown_grace)
+        self._stop_services.set()
+        if self._service_tasks:
+            await asyncio.gather(*self._service_tasks, return_exceptions=True)
+        if self.deps is not None:
+            await self.deps.poster.close()
+            self.deps.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self.started:
+            log.info("stopped")
+
+
+async def _check_token(call: Awaitable[object], variable: str) -> None:
+    try:
+        await call
+    except SlackApiError as exc:
+        raise TokenRejected(variable, str(exc.response.get("error", "rejected"))) from None
+
+
+def _log_failure(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("background service failed", exc_info=task.exception())

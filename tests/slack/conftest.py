@@ -1,0 +1,98 @@
+"""A real bot server on loopback, pointed at the local Slack stand-ins."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.content import Catalogue
+from bot.matching import Matcher
+from bot.responder import Responder
+from bot.slack.config import Credentials, Mode
+from bot.slack.server import BotServer, ServerOptions, Service
+from bot.store import Store
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.socket_mode import FakeSocketMode
+from tests.slack.slack_requests import SIGNING_SECRET, SlackSender
+from tests.store.conftest import store, store_url  # noqa: F401  (SQLite and PostgreSQL)
+
+BOT_TOKEN = "xoxb-1-test"
+APP_TOKEN = "xapp-1-test"
+# Every candidate scores below this, so any question but "Q7"-style lookups is declined.
+DECLINE_ALL = 0.999
+
+StartBot = Callable[..., Awaitable[BotServer]]
+
+
+@pytest.fixture
+async def slack_api() -> AsyncIterator[FakeSlackApi]:
+    api = FakeSlackApi()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+async def socket_mode(slack_api: FakeSlackApi) -> AsyncIterator[FakeSocketMode]:
+    fake = FakeSocketMode(slack_api)
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def start_bot(
+    slack_api: FakeSlackApi, catalogue: Catalogue, tmp_path: Path
+) -> AsyncIterator[StartBot]:
+    """Start a bot: HTTP mode by default; ``threshold`` and ``matcher`` shape its answers."""
+    started: list[tuple[BotServer, Store]] = []
+
+    async def start(
+        mode: Mode = Mode.HTTP,
+        threshold: float | None = None,
+        matcher: Matcher | None = None,
+        database_url: str | None = None,
+        services: Sequence[Service] = (),
+    ) -> BotServer:
+        bot_store = Store(database_url or f"sqlite:///{tmp_path / 'state.sqlite3'}")
+        bot_store.create_schema()
+        responder = Responder(matcher or Matcher(catalogue, threshold), "/qa")
+        creds = (
+            Credentials(Mode.HTTP, BOT_TOKEN, signing_secret=SIGNING_SECRET)
+            if mode is Mode.HTTP
+            else Credentials(Mode.SOCKET, BOT_TOKEN, app_token=APP_TOKEN)
+        )
+        options = ServerOptions(
+            api_url=slack_api.url,
+            host="127.0.0.1",
+            port=0,
+            shutdown_grace=10,
+            socket_ping_interval=0.2,
+        )
+        server = BotServer(responder, bot_store, creds, options, services)
+        await server.start()
+        started.append((server, bot_store))
+        return server
+
+    yield start
+    for server, own_store in reversed(started):
+        await server.stop()
+        own_store.close()
+
+
+@pytest.fixture
+async def bot(start_bot: StartBot) -> BotServer:
+    return await start_bot()
+
+
+@pytest.fixture
+async def sender(bot: BotServer) -> AsyncIterator[SlackSender]:
+    async with aiohttp.ClientSession() as session:
+        yield SlackSender(session, f"http://127.0.0.1:{bot.port}")
+
+
+async def sender_for(server: BotServer, session: aiohttp.ClientSession) -> SlackSender:
+    return SlackSender(session, f"http://127.0.0.1:{server.port}")

@@ -1,0 +1,372 @@
+"""HTTP mode end to end: the real aiohttp server, signed requests, the Web API stand-in."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import aiohttp
+from sqlalchemy import create_engine
+
+from bot.slack.server import BotServer
+from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi, Scripted
+from tests.slack.conftest import DECLINE_ALL, StartBot, sender_for
+from tests.slack.slack_requests import (
+    CHANNEL,
+    USER,
+    SlackSender,
+    action_body,
+    command_body,
+    direct_message,
+    event_body,
+    form,
+    mention,
+    signed_headers,
+)
+
+
+async def settle(bot: BotServer) -> None:
+    """Wait until every reply the bot started has been delivered (or has failed)."""
+    assert bot.deps is not None
+    assert await bot.deps.tracker.drain(10)
+
+
+def section_texts(payload: dict) -> list[str]:
+    return [b["text"]["text"] for b in payload["blocks"] if b["type"] == "section"]
+
+
+# -- slash commands --------------------------------------------------------------------------
+
+
+async def test_slash_command_answer_is_posted_in_channel(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi, catalogue
+) -> None:
+    status, _ = await sender.command(
+        command_body("is PEP still in effect?", slack_api.response_url())
+    )
+    assert status == 200
+    [call] = await slack_api.wait_for(RESPONSE_URL)
+    await settle(bot)
+    entry = catalogue.get("q14")
+    assert call.body["response_type"] == "in_channel"
+    assert section_texts(call.body)[0] == f"*Q14: {entry.question}*"
+    assert "".join(section_texts(call.body)[1:]) == entry.answer
+    assert f"<@{USER}>" in json.dumps(call.body["blocks"])
+    assert "February 21, 2017" in json.dumps(call.body["blocks"])
+    assert entry.answer in call.body["text"].replace("&amp;", "&")
+    assert len(slack_api.replies()) == 1
+
+
+async def test_slash_command_by_number(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi, catalogue
+) -> None:
+    await sender.command(command_body("Q7", slack_api.response_url("a")))
+    await sender.command(command_body("7", slack_api.response_url("b")))
+    calls = await slack_api.wait_for(RESPONSE_URL, 2)
+    for call in calls:
+        assert call.body["response_type"] == "in_channel"
+        assert section_texts(call.body)[0].startswith("*Q7: ")
+        assert "".join(section_texts(call.body)[1:]) == catalogue.get("q7").answer
+
+
+async def test_help_and_list_are_ephemeral(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi, catalogue
+) -> None:
+    await sender.command(command_body("", slack_api.response_url("empty")))
+    await sender.command(command_body("help", slack_api.response_url("help")))
+    await sender.command(command_body("list", slack_api.response_url("list")))
+    await slack_api.wait_for(RESPONSE_URL, 3)
+    by_path = {c.path.rsplit("/", 1)[1]: c.body for c in slack_api.calls_to(RESPONSE_URL)}
+    assert by_path["empty"]["response_type"] == "ephemeral"
+    assert by_path["help"]["response_type"] == "ephemeral"
+    assert "/qa list" in by_path["help"]["text"]
+    assert by_path["list"]["response_type"] == "ephemeral"
+    listed = "\n".join(section_texts(by_path["list"]))
+    for entry in catalogue.entries:
+        assert f"*{entry.label}*" in listed
+
+
+async def test_decline_offers_buttons_and_a_press_posts_that_answer(
+    start_bot: StartBot, slack_api: FakeSlackApi, catalogue
+) -> None:
+    bot = await start_bot(threshold=DECLINE_ALL)
+    async with aiohttp.ClientSession() as session:
+        sender = await sender_for(bot, session)
+        await sender.command(command_body("is PEP still in effect?", slack_api.response_url("d")))
+        [decline] = await slack_api.wait_for(RESPONSE_URL)
+        assert decline.body["response_type"] == "ephemeral"
+        assert decline.body["text"].startswith("No official answer found for")
+        [actions] = [b for b in decline.body["blocks"] if b["type"] == "actions"]
+        buttons = actions["elements"]
+        assert 1 <= len(buttons) <= 3
+        assert all(b["action_id"].startswith("qa_suggest") for b in buttons)
+        chosen = catalogue.get(buttons[0]["value"])
+        assert chosen is not None
+
+        status, _ = await sender.action(action_body(chosen.id, slack_api.response_url("press")))
+        assert status == 200
+        await settle(bot)
+    pressed = [c for c in slack_api.calls_to(RESPONSE_URL) if c.path.endswith("/press")]
+    assert [c.body.get("response_type") for c in pressed] == ["in_channel", None]
+    assert section_texts(pressed[0].body)[0] == f"*{chosen.label}: {chosen.question}*"
+    assert pressed[1].body == {"delete_original": True}
+    assert not slack_api.calls_to("chat.postMessage")
+
+
+async def test_button_under_a_threaded_decline_answers_in_that_thread(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi, catalogue
+) -> None:
+    payload = action_body(
+        "q3", slack_api.response_url(), ephemeral=False, thread_ts="1700000000.000001"
+    )
+    await sender.action(payload)
+    [post] = await slack_api.wait_for("chat.postMessage")
+    assert post.body["channel"] == CHANNEL
+    assert post.body["thread_ts"] == "1700000000.000001"
+    assert catalogue.get("q3").answer in "".join(section_texts(post.body))
+
+
+# -- events ----------------------------------------------------------------------------------
+
+
+async def test_mention_outside_a_thread_starts_one_on_the_mention(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    status, _ = await sender.event(
+        event_body(mention("<@UBOT> is PEP still in effect?", ts="1700000100.000100"))
+    )
+    assert status == 200
+    [post] = await slack_api.wait_for("chat.postMessage")
+    assert post.body["channel"] == CHANNEL
+    assert post.body["thread_ts"] == "1700000100.000100"
+    assert section_texts(post.body)[0].startswith("*Q14: ")
+    assert "UBOT" not in json.dumps(post.body["blocks"])
+
+
+async def test_mention_inside_a_thread_answers_in_that_thread(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    event = mention("<@UBOT> Q7", ts="1700000100.000900", thread_ts="1700000000.000001")
+    await sender.event(event_body(event))
+    [post] = await slack_api.wait_for("chat.postMessage")
+    assert post.body["thread_ts"] == "1700000000.000001"
+    assert section_texts(post.body)[0].startswith("*Q7: ")
+
+
+async def test_declined_mention_is_a_threaded_reply_with_suggestions(
+    start_bot: StartBot, slack_api: FakeSlackApi
+) -> None:
+    bot = await start_bot(threshold=DECLINE_ALL)
+    async with aiohttp.ClientSession() as session:
+        sender = await sender_for(bot, session)
+        await sender.event(event_body(mention("<@UBOT> is PEP still in effect?")))
+        [post] = await slack_api.wait_for("chat.postMessage")
+    assert post.body["thread_ts"] == "1700000100.000100"
+    assert post.body["text"].startswith("No official answer found")
+    assert any(b["type"] == "actions" for b in post.body["blocks"])
+
+
+async def test_direct_message_is_answered_in_the_dm(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    await sender.event(event_body(direct_message("is PEP still in effect?")))
+    [post] = await slack_api.wait_for("chat.postMessage")
+    assert post.body["channel"] == "D123DM"
+    assert "thread_ts" not in post.body
+    assert section_texts(post.body)[0].startswith("*Q14: ")
+
+
+async def test_bot_messages_edits_and_own_messages_get_no_reply(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    ignored = [
+        direct_message("Q7", bot_id="BOTHER", user="UOTHERBOT"),
+        direct_message("Q7", subtype="message_changed"),
+        direct_message("Q7", user="UBOT"),
+        direct_message("Q7", subtype="channel_join"),
+    ]
+    for event in ignored:
+        status, _ = await sender.event(event_body(event))
+        assert status == 200
+    await sender.event(event_body(direct_message("Q3")))
+    await slack_api.wait_for("chat.postMessage")
+    await settle(bot)
+    [post] = slack_api.calls_to("chat.postMessage")
+    assert section_texts(post.body)[0].startswith("*Q3: ")
+
+
+async def test_mentions_by_bots_get_no_reply(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    await sender.event(event_body({**mention("<@UBOT> Q7"), "bot_id": "BOTHER"}))
+    await sender.event(event_body(mention("<@UBOT> Q3", ts="1700000100.000200")))
+    [post] = await slack_api.wait_for("chat.postMessage")
+    await settle(bot)
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+    assert section_texts(post.body)[0].startswith("*Q3: ")
+
+
+async def test_url_verification_echoes_the_challenge(bot: BotServer, sender: SlackSender) -> None:
+    body = json.dumps({"token": "t", "challenge": "abc123", "type": "url_verification"})
+    status, text = await sender.post_raw(body, signed_headers(body, "application/json"))
+    assert status == 200
+    assert json.loads(text)["challenge"] == "abc123"
+
+
+# -- security and robustness -----------------------------------------------------------------
+
+
+async def test_forged_signature_and_stale_timestamp_are_rejected(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    raw = form(command_body("Q7", slack_api.response_url()))
+    forged = signed_headers(raw, "application/x-www-form-urlencoded", secret="not-the-secret")
+    stale = signed_headers(
+        raw, "application/x-www-form-urlencoded", timestamp=int(time.time()) - 600
+    )
+    unsigned = {"content-type": "application/x-www-form-urlencoded"}
+    for headers in (forged, stale, unsigned):
+        status, _ = await sender.post_raw(raw, headers)
+        assert status == 401
+    assert bot.deps is not None and len(bot.deps.tracker) == 0
+    assert slack_api.replies() == []
+
+
+async def test_the_same_event_delivered_twice_is_answered_once(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    body = event_body(mention("<@UBOT> Q7"), event_id="EvDUPLICATE1")
+    assert (await sender.event(body))[0] == 200
+    assert (await sender.event(body, retry=1))[0] == 200
+    assert (await sender.event(body, retry=2))[0] == 200
+    await slack_api.wait_for("chat.postMessage")
+    await settle(bot)
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
+
+
+async def test_the_same_command_trigger_twice_is_answered_once(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    body = command_body("Q7", slack_api.response_url(), trigger_id="trigger.same")
+    await sender.command(body)
+    await sender.command(body)
+    await slack_api.wait_for(RESPONSE_URL)
+    await settle(bot)
+    assert len(slack_api.calls_to(RESPONSE_URL)) == 1
+
+
+async def test_rate_limited_post_is_retried_and_delivered_once(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    slack_api.script("chat.postMessage", Scripted.rate_limited(retry_after=0))
+    await sender.event(event_body(mention("<@UBOT> Q7")))
+    await slack_api.wait_for("chat.postMessage")
+    await settle(bot)
+    attempts = slack_api.calls_to("chat.postMessage", ok_only=False)
+    assert [c.status for c in attempts] == [429, 200]
+    assert len(slack_api.replies()) == 1
+
+
+async def test_server_error_from_the_web_api_is_retried_and_delivered_once(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    slack_api.script("chat.postMessage", Scripted.server_error())
+    await sender.event(event_body(direct_message("Q7")))
+    await slack_api.wait_for("chat.postMessage")
+    await settle(bot)
+    attempts = slack_api.calls_to("chat.postMessage", ok_only=False)
+    assert [c.status for c in attempts] == [500, 200]
+
+
+async def test_server_error_on_response_url_is_retried_and_delivered_once(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    slack_api.script(RESPONSE_URL, Scripted.server_error())
+    await sender.command(command_body("Q7", slack_api.response_url()))
+    await slack_api.wait_for(RESPONSE_URL)
+    await settle(bot)
+    attempts = slack_api.calls_to(RESPONSE_URL, ok_only=False)
+    assert [c.status for c in attempts] == [500, 200]
+
+
+async def test_channel_mention_in_a_question_never_pings(
+    start_bot: StartBot, slack_api: FakeSlackApi
+) -> None:
+    bot = await start_bot()
+    async with aiohttp.ClientSession() as session:
+        sender = await sender_for(bot, session)
+        question = "<!channel> <!here> <!everyone> <@U999> is PEP still in effect?"
+        await sender.command(command_body(question, slack_api.response_url("a")))
+        await sender.command(command_body("<!channel> tell me a joke", slack_api.response_url("b")))
+        await sender.event(event_body(mention(f"<@UBOT> {question}")))
+        await settle(bot)
+    sent = [json.dumps(c.body) for c in slack_api.replies()]
+    assert len(sent) == 3
+    for payload in sent:
+        for ping in ("<!channel>", "<!here>", "<!everyone>", "<@U999>"):
+            assert ping not in payload
+    assert "&lt;!channel&gt;" in sent[0] or "&lt;!channel&gt;" in sent[1]
+
+
+async def test_odd_bodies_get_clean_statuses_and_the_server_stays_healthy(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    big = command_body("where " * 7000, slack_api.response_url("big"))
+    assert len(big["text"]) >= 40_000
+    assert (await sender.command(big))[0] == 200
+    assert (await sender.command(command_body("   ", slack_api.response_url("blank"))))[0] == 200
+
+    not_json = "{this is not json"
+    status, _ = await sender.post_raw(not_json, signed_headers(not_json, "application/json"))
+    assert status == 400
+    status, _ = await sender.post_raw("[1, 2]", signed_headers("[1, 2]", "application/json"))
+    assert status == 400
+    status, _ = await sender.post_raw(b"caf\xe9 \xff", {"content-type": "text/plain"})
+    assert status == 400
+
+    await settle(bot)
+    kinds = {c.path.rsplit("/", 1)[1]: c.body["response_type"] for c in slack_api.replies()}
+    assert kinds == {"big": "ephemeral", "blank": "ephemeral"}
+    status, health = await sender.health()
+    assert status == 200 and health["status"] == "ok"
+
+
+async def test_healthz_reports_content_and_store(
+    bot: BotServer, sender: SlackSender, catalogue
+) -> None:
+    status, body = await sender.health()
+    assert status == 200
+    assert body == {
+        "status": "ok",
+        "entries": len(catalogue),
+        "content_version": catalogue.version,
+        "store": True,
+    }
+
+
+async def test_healthz_is_503_when_the_store_is_unreachable(start_bot: StartBot, tmp_path) -> None:
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    bot = await start_bot()
+    assert bot.store is not None
+    bot.store.close()
+    bot.store.engine = create_engine(f"sqlite:///{blocker}/state.db")
+    async with aiohttp.ClientSession() as session:
+        status, body = await (await sender_for(bot, session)).health()
+    assert status == 503
+    assert body["store"] is False
+
+
+async def test_two_replicas_sharing_a_store_answer_a_retried_event_once(
+    start_bot: StartBot, slack_api: FakeSlackApi, store_url: str
+) -> None:
+    first = await start_bot(database_url=store_url)
+    second = await start_bot(database_url=store_url)
+    body = event_body(mention("<@UBOT> Q7"), event_id="EvREPLICAS")
+    async with aiohttp.ClientSession() as session:
+        assert (await (await sender_for(first, session)).event(body))[0] == 200
+        assert (await (await sender_for(second, session)).event(body, retry=1))[0] == 200
+    await slack_api.wait_for("chat.postMessage")
+    await settle(first)
+    await settle(second)
+    assert len(slack_api.calls_to("chat.postMessage")) == 1

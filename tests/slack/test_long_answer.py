@@ -1,0 +1,54 @@
+"""A long official answer reaches Slack whole: split over sections, each under the limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp
+
+from bot.content import load_catalogue
+from bot.matching import Matcher
+from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi
+from tests.slack.conftest import StartBot, sender_for
+from tests.slack.slack_requests import command_body
+
+PARAGRAPH = (
+    "Officers will consider the totality of the circumstances & document each decision "
+    "<carefully>, consistent with the law and with the guidance issued by the Secretary. "
+)
+CONTENT = """\
+sources:
+- id: long-release
+  title: A release with a long answer
+  issuer: Example Agency
+  released: 2017-02-21
+  url: https://example.gov/long
+  entries:
+  - id: q1
+    number: 1
+    question: What does the long answer say?
+    answer: |-
+{answer}
+"""
+
+
+async def test_long_answer_is_split_into_sections_and_never_cut(
+    start_bot: StartBot, slack_api: FakeSlackApi, tmp_path: Path
+) -> None:
+    paragraphs = [PARAGRAPH * 12 for _ in range(5)]
+    answer = "\n\n".join(paragraphs)
+    assert len(answer) > 3 * 3000
+    indented = "\n".join(f"      {line}" if line else "" for line in answer.split("\n"))
+    path = tmp_path / "long.yaml"
+    path.write_text(CONTENT.format(answer=indented), encoding="utf-8")
+    catalogue = load_catalogue(path)
+    assert catalogue.get("q1").answer == answer
+
+    bot = await start_bot(matcher=Matcher(catalogue))
+    async with aiohttp.ClientSession() as session:
+        await (await sender_for(bot, session)).command(command_body("Q1", slack_api.response_url()))
+    [call] = await slack_api.wait_for(RESPONSE_URL)
+    sections = [b["text"] for b in call.body["blocks"] if b["type"] == "section"][1:]
+    assert len(sections) >= 4
+    assert all(s["type"] == "plain_text" and len(s["text"]) < 3000 for s in sections)
+    assert "".join(s["text"] for s in sections) == answer

@@ -1,0 +1,55 @@
+"""The app manifests ask Slack for exactly what the bot handles, in both modes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.endpoints import EVENTS_PATH
+from bot.render.blocks import SUGGEST_ACTION_PREFIX
+from bot.settings import Settings
+
+DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
+SOCKET = DEPLOY / "slack-manifest.yaml"
+HTTP = DEPLOY / "slack-manifest-http.yaml"
+
+
+def load(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", [SOCKET, HTTP], ids=["socket", "http"])
+def test_manifest_asks_for_what_the_listeners_handle(path: Path) -> None:
+    manifest = load(path)
+    [command] = manifest["features"]["slash_commands"]
+    assert command["command"] == Settings.model_fields["command"].default
+    assert manifest["features"]["bot_user"]["display_name"]
+    assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
+    assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    assert scopes == {"commands", "chat:write", "app_mentions:read", "im:history"}
+    settings = manifest["settings"]
+    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
+    # The "Did you mean" buttons (SUGGEST_ACTION_PREFIX) need interactivity.
+    assert SUGGEST_ACTION_PREFIX and settings["interactivity"]["is_enabled"] is True
+
+
+def test_socket_manifest_needs_no_public_url() -> None:
+    manifest = load(SOCKET)
+    assert manifest["settings"]["socket_mode_enabled"] is True
+    assert "url" not in manifest["features"]["slash_commands"][0]
+    assert "request_url" not in manifest["settings"]["event_subscriptions"]
+
+
+def test_http_manifest_points_every_request_at_the_events_path() -> None:
+    manifest = load(HTTP)
+    settings = manifest["settings"]
+    assert settings["socket_mode_enabled"] is False
+    urls = [
+        manifest["features"]["slash_commands"][0]["url"],
+        settings["event_subscriptions"]["request_url"],
+        settings["interactivity"]["request_url"],
+    ]
+    assert all(url.startswith("https://") and url.endswith(EVENTS_PATH) for url in urls)

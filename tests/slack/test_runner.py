@@ -1,0 +1,144 @@
+"""``qabot serve`` as operators meet it: clear one-line errors, and a graceful SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.cli import main
+from tests.conftest import CONTENT
+from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi, Scripted
+from tests.slack.slack_requests import SIGNING_SECRET, SlackSender, command_body
+
+SLACK_VARS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL")
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    """No Slack variables and no .env file: each test sets exactly what it means to."""
+    monkeypatch.chdir(tmp_path)
+    for name in SLACK_VARS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("QABOT_CONTENT", str(CONTENT))
+    monkeypatch.setenv("QABOT_DATABASE_URL", f"sqlite:///{tmp_path / 'state.sqlite3'}")
+    return monkeypatch
+
+
+@pytest.mark.parametrize(
+    ("env", "args", "variable"),
+    [
+        ({}, ["serve"], "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token"}, ["serve"], "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, ["serve"], "SLACK_SIGNING_SECRET"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xoxb-2"}, ["serve"], "SLACK_APP_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, ["serve", "--http"], "SECRET"),
+    ],
+)
+def test_missing_or_malformed_tokens_are_one_line_exit_2(
+    clean_env: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    args: list[str],
+    variable: str,
+) -> None:
+    for name, value in env.items():
+        clean_env.setenv(name, value)
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert variable in lines[0]
+    assert "Connecting to Slack" in lines[0]
+    assert "Traceback" not in err
+    for value in env.values():
+        assert value not in err + out  # a token is never echoed back
+
+
+def test_invalid_content_prints_each_problem_and_exits_non_zero(
+    clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("sources:\n  - id: x\n    title: T\n")
+    clean_env.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    clean_env.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    clean_env.setenv("QABOT_CONTENT", str(broken))
+    assert main(["serve"]) == 1
+    err = capsys.readouterr().err
+    assert f"{broken}:" in err
+    assert "Traceback" not in err
+
+
+def serve_env(slack_api: FakeSlackApi, tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        **{k: v for k, v in os.environ.items() if k not in SLACK_VARS},
+        "SLACK_BOT_TOKEN": "xoxb-1-test",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack_api.url,
+        "QABOT_CONTENT": str(CONTENT),
+        "QABOT_DATABASE_URL": f"sqlite:///{tmp_path / 'state.sqlite3'}",
+        **extra,
+    }
+
+
+async def start_serve(env: dict[str, str], cwd: Path, *args: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", *args,
+        cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("method", "extra", "variable"),
+    [
+        ("auth.test", {}, "SLACK_BOT_TOKEN"),
+        ("apps.connections.open", {"SLACK_APP_TOKEN": "xapp-1-revoked"}, "SLACK_APP_TOKEN"),
+    ],
+)
+async def test_token_refused_by_slack_is_one_line_exit_2(
+    slack_api: FakeSlackApi, tmp_path: Path, method: str, extra: dict[str, str], variable: str
+) -> None:
+    slack_api.handlers[method] = lambda _body: {"ok": False, "error": "invalid_auth"}
+    proc = await start_serve(serve_env(slack_api, tmp_path, **extra), tmp_path, "--port", "0")
+    async with asyncio.timeout(20):
+        _, err = await proc.communicate()
+    assert proc.returncode == 2
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1, lines
+    last = lines[0]
+    assert last.startswith(f"qabot serve: {variable} was refused by Slack (invalid_auth)")
+    assert "Connecting to Slack" in last
+    assert "Traceback" not in err.decode()
+    assert slack_api.calls_to(method)
+
+
+async def test_sigterm_finishes_the_reply_in_flight_then_exits_0(
+    slack_api: FakeSlackApi, tmp_path: Path
+) -> None:
+    proc = await start_serve(serve_env(slack_api, tmp_path), tmp_path, "--http", "--port", "0")
+    try:
+        assert proc.stdout is not None
+        async with asyncio.timeout(20):
+            banner = (await proc.stdout.readline()).decode()
+        assert "serving in http mode" in banner, banner
+        port = int(banner.rsplit("port ", 1)[1].rstrip(")\n"))
+        slack_api.script(RESPONSE_URL, Scripted.slow(1.0))
+        async with aiohttp.ClientSession() as session:
+            sender = SlackSender(session, f"http://127.0.0.1:{port}")
+            status, _ = await sender.command(command_body("Q7", slack_api.response_url()))
+        assert status == 200
+        proc.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(20):
+            _, err = await proc.communicate()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode == 0, err.decode()
+    [reply] = slack_api.calls_to(RESPONSE_URL)
+    assert reply.body["response_type"] == "in_channel"
