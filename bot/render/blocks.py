@@ -27,8 +27,10 @@ def echo(text: str) -> str:
     flat = " ".join(text.split())
     if len(flat) > _ECHO_LIMIT:
         flat = flat[: _ECHO_LIMIT - 1] + "…"
-    # Backticks and formatting marks would let a query restyle the rest of our message.
-    return escape(re.sub(r"[`*_~]", lambda m: "\u02cb" if m.group() == "`" else m.group(), flat))
+    # Formatting marks would let a query restyle our message: a backtick becomes a look-alike,
+    # and zero-width spaces around * _ ~ stop Slack from reading them as bold, italic, strike.
+    flat = flat.replace("`", "\u02cb")
+    return escape(re.sub(r"[*_~]", lambda m: f"\u200b{m.group()}\u200b", flat))
 
 
 def release_date(source: Source) -> str:

@@ -66,6 +66,7 @@ def test_user_text_cannot_ping_or_restyle(catalogue: Catalogue) -> None:
             assert live not in payload
         assert "&lt;!channel&gt;" in payload
         assert "`code`" not in payload
+        assert "*bold*" not in payload
 
 
 def test_asked_by_accepts_only_a_user_id(catalogue: Catalogue) -> None:
