@@ -7,6 +7,7 @@ import logging
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 
+from bot.observability.metrics import Metrics
 from bot.responder import Responder
 from bot.slack.deps import Deps
 from bot.slack.listeners import register_listeners
@@ -23,11 +24,13 @@ def build_app(
     bot_token: str,
     api_url: str,
     signing_secret: str | None = None,
+    metrics: Metrics | None = None,
 ) -> tuple[AsyncApp, Deps]:
     """The Bolt app and what its listeners share; call inside the event loop that serves it."""
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT))
-    client = web_client(bot_token, api_url, session)
-    deps = Deps(responder=responder, store=store, poster=Poster(client, session))
+    client = web_client(bot_token, api_url, session, metrics)
+    poster = Poster(client, session, metrics)
+    deps = Deps(responder=responder, store=store, poster=poster, metrics=metrics)
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret,

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.observability.metrics import Metrics
 from bot.responder import Reply, Responder
 from bot.slack.posting import Poster
 from bot.slack.reporting import report
@@ -24,6 +25,7 @@ class Deps:
     store: Store
     poster: Poster
     tracker: TaskTracker = field(default_factory=TaskTracker)
+    metrics: Metrics | None = None
     # One thread for claims: database writes are serialised anyway, and fewer threads
     # contending for the interpreter keep the acks on the event loop prompt.
     _claims: ThreadPoolExecutor = field(
@@ -37,13 +39,16 @@ class Deps:
     async def claim(self, key: str) -> bool:
         """True only for the first delivery of ``key``, across retries, redeliveries, replicas."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._claims, self.store.claim_event, key)
+        claimed = await loop.run_in_executor(self._claims, self.store.claim_event, key)
+        if not claimed and self.metrics is not None:
+            self.metrics.observe_duplicate()
+        return claimed
 
     def close(self) -> None:
         self._claims.shutdown(wait=False)
 
     def report(self, surface: str, reply: Reply, started: float) -> None:
-        report(surface, reply, started)
+        report(surface, reply, started, self.metrics)
 
 
 def now() -> float:

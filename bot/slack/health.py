@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from bot.observability.health import ConnectionClock, health_report
+from bot.reload import ContentReloader, ReloadState
 from bot.responder import Responder
 from bot.store import Store
 
@@ -18,21 +20,18 @@ class Health:
     responder: Responder
     store: Store
     socket_connected: Callable[[], Awaitable[bool]] | None = None
+    reloader: ContentReloader | None = None
+    socket_grace_s: float = 60.0
+    connection: ConnectionClock = field(default_factory=ConnectionClock)
 
     async def check(self) -> tuple[int, dict[str, Any]]:
         """HTTP status and body: 200 when every part works, 503 otherwise."""
         catalogue = self.responder.matcher.catalogue
+        content = (
+            self.reloader.state if self.reloader else ReloadState(catalogue.version, len(catalogue))
+        )
         store_ok = await asyncio.to_thread(self.store.ping)
-        body: dict[str, Any] = {
-            "status": "ok",
-            "entries": len(catalogue),
-            "content_version": catalogue.version,
-            "store": store_ok,
-        }
-        healthy = store_ok and len(catalogue) > 0
+        socket = None
         if self.socket_connected is not None:
-            body["socket_mode"] = await self.socket_connected()
-            healthy = healthy and body["socket_mode"]
-        if not healthy:
-            body["status"] = "unavailable"
-        return (200 if healthy else 503), body
+            socket = self.connection.observe(await self.socket_connected())
+        return health_report(content, store_ok, socket, self.socket_grace_s)

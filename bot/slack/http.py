@@ -9,7 +9,9 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
-from bot.endpoints import EVENTS_PATH, HEALTH_PATH
+from bot.endpoints import EVENTS_PATH, HEALTH_PATH, METRICS_PATH
+from bot.observability.metrics import Metrics
+from bot.observability.server import metrics_handler
 from bot.slack.health import Health
 
 log = logging.getLogger(__name__)
@@ -18,10 +20,14 @@ log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024
 
 
-def build_web_app(bolt: AsyncApp | None, health: Health) -> web.Application:
+def build_web_app(
+    bolt: AsyncApp | None, health: Health, metrics: Metrics | None = None
+) -> web.Application:
     """The served routes; without a Bolt app (Socket Mode) only the health check."""
     web_app = web.Application(client_max_size=MAX_BODY)
     web_app.router.add_get(HEALTH_PATH, _health_handler(health))
+    if metrics is not None:
+        web_app.router.add_get(METRICS_PATH, metrics_handler(metrics))
     if bolt is not None:
         web_app.router.add_post(EVENTS_PATH, _events_handler(bolt))
     return web_app

@@ -16,6 +16,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
+from bot.observability.metrics import Metrics
 from bot.render.blocks import Message
 
 log = logging.getLogger(__name__)
@@ -34,18 +35,29 @@ def retry_handlers() -> list[AsyncRetryHandler]:
     ]
 
 
-def web_client(token: str, base_url: str, session: aiohttp.ClientSession) -> AsyncWebClient:
+def web_client(
+    token: str, base_url: str, session: aiohttp.ClientSession, metrics: Metrics | None = None
+) -> AsyncWebClient:
     """The Web API client every reply goes through, on the shared connection pool."""
     return AsyncWebClient(
-        token=token, base_url=base_url, session=session, retry_handlers=retry_handlers()
+        token=token,
+        base_url=base_url,
+        session=session,
+        retry_handlers=metrics.counting_retries(retry_handlers()) if metrics else retry_handlers(),
     )
 
 
 class Poster:
     """Posts messages to channels and threads, and to a command's or action's response_url."""
 
-    def __init__(self, client: AsyncWebClient, session: aiohttp.ClientSession) -> None:
+    def __init__(
+        self,
+        client: AsyncWebClient,
+        session: aiohttp.ClientSession,
+        metrics: Metrics | None = None,
+    ) -> None:
         self.client = client
+        self.metrics = metrics
         # One pool for every post: a new session per reply would cost a connection each time.
         self.session = session
 
@@ -64,6 +76,8 @@ class Poster:
                 unfurl_media=False,
             )
         except SlackApiError as exc:
+            if self.metrics is not None:
+                self.metrics.observe_api_error("chat.postMessage", exc.response.status_code)
             raise DeliveryError(f"chat.postMessage failed: {exc.response.get('error')}") from None
         return str(response.get("ts", ""))
 

@@ -13,6 +13,9 @@ import aiohttp
 
 from bot.content import ContentError, load_catalogue
 from bot.matching import Matcher
+from bot.observability.logs import configure_logging
+from bot.observability.metrics import Metrics
+from bot.reload import ContentReloader
 from bot.responder import Responder
 from bot.settings import Settings, SettingsError, load_settings
 from bot.slack.claims import claim_purger
@@ -32,12 +35,9 @@ def serve(args: argparse.Namespace) -> int:
     try:
         overrides = {"QABOT_CONTENT": args.content} if _has(args, "content") else {}
         settings = load_settings(**overrides)
+        configure_logging(settings)
     except SettingsError as exc:
         return _fail(str(exc), EXIT_CONFIG)
-    try:
-        _configure_logging(settings)
-    except ValueError:
-        return _fail("QABOT_LOG_LEVEL is not a log level such as INFO or DEBUG", EXIT_CONFIG)
     mode = choose_mode(settings, bool(getattr(args, "http", False)))
     try:
         creds = credentials(settings, mode)
@@ -59,8 +59,15 @@ def serve(args: argparse.Namespace) -> int:
         api_url=settings.slack_api_url,
         port=settings.port if getattr(args, "port", None) is None else args.port,
         shutdown_grace=float(settings.socket_grace_seconds),
+        socket_grace=float(settings.socket_grace_seconds),
+        metrics_port=settings.metrics_port,
     )
-    server = BotServer(responder, store, creds, options, background_services(settings, store))
+    metrics = Metrics()
+    reloader = ContentReloader(
+        responder, settings.content, settings.match_threshold, metrics, watch=settings.watch_content
+    )
+    services = background_services(settings, store)
+    server = BotServer(responder, store, creds, options, services, metrics, reloader)
     # The claim thread would otherwise keep the interpreter for up to 5 ms whenever the event
     # loop wakes up from a socket call, and every ack waiting behind it pays for that.
     sys.setswitchinterval(SWITCH_INTERVAL)
@@ -109,11 +116,3 @@ def _fail(message: str, code: int) -> int:
 
 def _has(args: argparse.Namespace, name: str) -> bool:
     return bool(getattr(args, name, None))
-
-
-def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level.upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )

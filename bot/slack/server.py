@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -11,6 +12,9 @@ from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from bot.observability.metrics import Metrics
+from bot.observability.server import serve_metrics
+from bot.reload import ContentReloader
 from bot.responder import Responder
 from bot.slack.app import build_app
 from bot.slack.config import Credentials, Mode
@@ -35,6 +39,8 @@ class ServerOptions:
     port: int = 3000
     shutdown_grace: float = 60.0
     socket_ping_interval: float = 10.0
+    socket_grace: float = 60.0
+    metrics_port: int | None = None
 
 
 class TokenRejected(Exception):
@@ -55,12 +61,18 @@ class BotServer:
         creds: Credentials,
         options: ServerOptions,
         services: Sequence[Service] = (),
+        metrics: Metrics | None = None,
+        reloader: ContentReloader | None = None,
     ) -> None:
         self.responder = responder
         self.store = store
         self.creds = creds
         self.options = options
         self.services = list(services)
+        self.metrics = metrics
+        self.reloader = reloader
+        if reloader is not None:
+            self.services.append(reloader.run)
         self.app: AsyncApp | None = None
         self.deps: Deps | None = None
         self.socket: SocketModeConnection | None = None
@@ -81,9 +93,15 @@ class BotServer:
             self.creds.bot_token,
             self.options.api_url,
             signing_secret=self.creds.signing_secret if http_mode else None,
+            metrics=self.metrics,
         )
         await _check_token(self.app.client.auth_test(), "SLACK_BOT_TOKEN")
-        health = Health(self.responder, self.store)
+        health = Health(
+            self.responder,
+            self.store,
+            reloader=self.reloader,
+            socket_grace_s=self.options.socket_grace,
+        )
         if not http_mode:
             assert self.creds.app_token is not None
             self.socket = SocketModeConnection(
@@ -93,7 +111,10 @@ class BotServer:
                 ping_interval=self.options.socket_ping_interval,
             )
             health.socket_connected = self.socket.connected
-        web_app = build_web_app(self.app if http_mode else None, health)
+        web_app = build_web_app(self.app if http_mode else None, health, self.metrics)
+        if not http_mode and self.options.metrics_port and self.metrics is not None:
+            port = self.options.metrics_port
+            self.services.append(functools.partial(serve_metrics, self.metrics, health.check, port))
         self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
         await self._runner.setup()
         self._site = web.TCPSite(self._runner, self.options.host, self.options.port)

@@ -336,6 +336,7 @@ async def test_healthz_reports_content_and_store(
 ) -> None:
     status, body = await sender.health()
     assert status == 200
+    assert body.pop("last_reload")["status"] == "initial"
     assert body == {
         "status": "ok",
         "entries": len(catalogue),

@@ -47,7 +47,7 @@ async def answer_suggestion(
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
         thread = message.get("thread_ts") or container.get("thread_ts")
         await deps.poster.post(channel, reply.message, thread_ts=thread)
-    deps.report("button", reply, started)
+    deps.report("action", reply, started)
 
 
 def action_key(body: dict[str, Any], action: dict[str, Any], user: str | None) -> str:
