@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from bot.observability.metrics import Metrics
+from bot.observability.report import report_request
 from bot.responder import Reply, Responder
 from bot.slack.posting import Poster
-from bot.slack.reporting import report
 from bot.slack.tasks import TaskTracker
 from bot.store import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,10 +48,25 @@ class Deps:
         return claimed
 
     def close(self) -> None:
-        self._claims.shutdown(wait=False)
+        self._claims.shutdown(wait=True)  # a few query-log rows may still be queued
 
     def report(self, surface: str, reply: Reply, started: float) -> None:
-        report(surface, reply, started, self.metrics)
+        """Count and log the request, and add it to the query log off the reply path."""
+        record = report_request(self.metrics, surface, reply, now() - started)
+        if reply.match is not None:
+            future = self._claims.submit(
+                self.store.record_query,
+                surface,
+                record.entry_id,
+                record.confidence,
+                record.latency_s * 1000,
+            )
+            future.add_done_callback(_log_failure)
+
+
+def _log_failure(future: Future[None]) -> None:
+    if (exc := future.exception()) is not None:
+        log.warning("query log not written: %s", exc)
 
 
 def now() -> float:

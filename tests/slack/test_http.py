@@ -57,6 +57,17 @@ async def test_slash_command_answer_is_posted_in_channel(
     assert len(slack_api.replies()) == 1
 
 
+async def test_each_question_is_logged_without_its_text(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    await sender.command(command_body("is PEP still in effect?", slack_api.response_url("a")))
+    await sender.command(command_body("help", slack_api.response_url("b")))
+    await slack_api.wait_for(RESPONSE_URL, 2)
+    await settle(bot)
+    bot.deps.close()  # waits for the query log's writes
+    assert bot.store.query_count() == 1  # help is not a question
+
+
 async def test_slash_command_by_number(
     bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi, catalogue
 ) -> None:
