@@ -20,7 +20,8 @@ FIELD_WEIGHTS = {"question": 1.0, "phrasings": 1.0, "keywords": 1.0, "topics": 0
 BREAK = "qqbreakqq"  # joins a field's texts; never a word of any language
 
 
-_HOLDS = {kind: re.compile(rx) for kind, rx in lexicon.ANSWER_FACTS.items()}
+# Kinds of fact no answer text can show ("(?!)") are left out: nothing to search for.
+_HOLDS = {kind: re.compile(rx) for kind, rx in lexicon.ANSWER_FACTS.items() if rx != "(?!)"}
 
 
 def entry_fields(entry: Entry) -> dict[str, tuple[str, ...]]:
@@ -33,15 +34,15 @@ def entry_fields(entry: Entry) -> dict[str, tuple[str, ...]]:
     }
 
 
-def stems(words: list[str]) -> list[str]:
+def content_stems(words: list[str]) -> list[str]:
     return [stem(w) for w in words if w not in STOPWORDS]
 
 
-def index_keys(words: list[str], name_share: float) -> dict[str, float]:
+def index_keys(words: list[str], stems: list[str], name_share: float) -> dict[str, float]:
     """Stems (words inside a program's name weigh less), acronyms of names, and adjacent pairs."""
     named: set[int] = set()
     keys: dict[str, float] = {}
-    for start, length, acronym in find(words, NAMES):
+    for start, length, acronym in find(stems, NAMES):
         named.update(range(start, start + length))
         keys[stem(acronym[0])] = 1.0
     content: list[str] = []  # stems of the content words; "" between two texts
@@ -49,7 +50,7 @@ def index_keys(words: list[str], name_share: float) -> dict[str, float]:
         if word == BREAK:
             content.append("")
         elif word not in STOPWORDS:
-            key = stem(word)
+            key = stems[position]
             content.append(key)
             weight = name_share if position in named else 1.0
             if keys.get(key, 0.0) < weight:

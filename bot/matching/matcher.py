@@ -28,10 +28,10 @@ from bot.matching.index import (
     BREAK,
     FIELD_WEIGHTS,
     answer_groups,
+    content_stems,
     entry_fields,
     facts_held,
     index_keys,
-    stems,
 )
 from bot.matching.phrases import rewrite
 from bot.matching.query import facts_wanted, is_question, split_clauses, split_persona
@@ -137,16 +137,16 @@ class Matcher:
             fields = {f: normalise(f" {BREAK} ".join(t)) for f, t in entry_fields(entry).items()}
             best: dict[str, float] = {}  # per entry first: words recur across its fields
             for field, text in fields.items():
-                words = rewrite(text.split())
+                words, word_stems = rewrite(text.split())
                 known_words.update(words)
                 field_weight = FIELD_WEIGHTS[field]
-                for key, weight in index_keys(words, self.tuning.name_share).items():
+                for key, weight in index_keys(words, word_stems, self.tuning.name_share).items():
                     value = field_weight * weight
                     if best.get(key, 0.0) < value:
                         best[key] = value
             for key, value in best.items():
                 postings[key][index] = value
-            self._questions.append(" ".join(sorted(stems(fields["question"].split()))))
+            self._questions.append(" ".join(sorted(content_stems(fields["question"].split()))))
             self._facts.append(facts_held(fields["question"], fields["answer"]))
             answers.append(fields["answer"])
         self._postings = dict(postings)
@@ -287,7 +287,7 @@ class Matcher:
         for text, share, unknown_share in parts:
             # Spelling first, so that "priority enforcement progam" is still a program's name.
             corrected = [self._correct(w) for w in text.split()]
-            words += [(w, share, unknown_share) for w in rewrite(corrected, query=True)]
+            words += [(w, share, unknown_share) for w in rewrite(corrected, query=True)[0]]
 
         stems: list[str] = []
         info: dict[str, tuple[float, float, float]] = {}  # stem -> (rarity, shares)

@@ -26,13 +26,14 @@ IDIOMS = phrase_table(lexicon.PHRASES)
 NAMES = phrase_table({full: acronym for acronym, full in lexicon.ACRONYMS.items()})
 
 
-def find(words: list[str], table: Table) -> list[tuple[int, int, list[str]]]:
-    """(start, length, replacement) of each phrase of ``table`` in ``words``, left to right.
+def find(stems: list[str], table: Table) -> list[tuple[int, int, list[str]]]:
+    """(start, length, replacement) of each phrase of ``table`` in ``stems``, left to right.
 
     Word by word rather than by regex: this runs over every indexed text.
     """
-    stems = [stem(word) for word in words]
     found: list[tuple[int, int, list[str]]] = []
+    if table.keys().isdisjoint(stems):
+        return found
     end = 0
     for i in [i for i, key in enumerate(stems) if key in table]:
         if i < end:
@@ -45,18 +46,24 @@ def find(words: list[str], table: Table) -> list[tuple[int, int, list[str]]]:
     return found
 
 
-def replace(words: list[str], table: Table) -> list[str]:
-    """``words`` with each phrase of ``table`` replaced."""
-    out: list[str] = []
+def replace(words: list[str], stems: list[str], table: Table) -> tuple[list[str], list[str]]:
+    """``words`` and their ``stems`` with each phrase of ``table`` replaced."""
+    found = find(stems, table)
+    if not found:
+        return words, stems
+    out_words: list[str] = []
+    out_stems: list[str] = []
     done = 0
-    for start, length, replacement in find(words, table):
-        out += words[done:start]
-        out += replacement
+    for start, length, replacement in found:
+        out_words += words[done:start]
+        out_stems += stems[done:start]
+        out_words += replacement
+        out_stems += [stem(word) for word in replacement]
         done = start + length
-    return out + words[done:]
+    return out_words + words[done:], out_stems + stems[done:]
 
 
-def rewrite(words: list[str], query: bool = False) -> list[str]:
-    """Rewrite idioms; in queries, also turn a program's full name into its acronym."""
-    words = replace(words, IDIOMS)
-    return replace(words, NAMES) if query else words
+def rewrite(words: list[str], query: bool = False) -> tuple[list[str], list[str]]:
+    """Words and stems with idioms rewritten; in queries, programs' full names made acronyms."""
+    pair = replace(words, [stem(word) for word in words], IDIOMS)
+    return replace(*pair, NAMES) if query else pair
