@@ -16,6 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.loopback import serve
+
 RESPONSE_URL = "response_url"
 CLIENT_GONE = 499
 # How long a test waits for something the bot should do before it fails.
@@ -83,11 +85,7 @@ class FakeSlackApi:
         app.router.add_post("/respond/{key}", self._respond)
         # For callers in another process (the HTTP benchmark): what was recorded so far.
         app.router.add_get("/_calls", self._list_calls)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        self._runner, self.port = await serve(app)
 
     async def stop(self) -> None:
         if self._runner is not None:

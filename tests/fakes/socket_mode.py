@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.loopback import serve
 from tests.fakes.slack_api import WAIT_SECONDS, FakeSlackApi
 
 
@@ -32,11 +33,7 @@ class FakeSocketMode:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_get("/link", self._link)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
+        self._runner, self.port = await serve(app)
 
     async def stop(self) -> None:
         if self._current is not None and not self._current.closed:
