@@ -198,6 +198,12 @@ class Scheduler:
 
         failure: _Failure | None = None
         for attempt in range(1, self.retry.attempts + 1):
+            if (
+                failure
+                and failure.unanswered
+                and (ts := await self._find_earlier_post(schedule, due_at))
+            ):
+                return await self._finish(schedule, due_at, entry_id, ts, attempts)
             attempts += 1
             lease_until = self.clock.now() + self.lease
             still_ours = await asyncio.to_thread(
@@ -212,12 +218,6 @@ class Scheduler:
             if not still_ours:
                 log.warning("digest %s: lost the claim on slot %s", schedule.name, due_at)
                 return Outcome(schedule.name, due_at, "lost", entry_id)
-            if (
-                failure
-                and failure.unanswered
-                and (ts := await self._find_earlier_post(schedule, due_at))
-            ):
-                return await self._finish(schedule, due_at, entry_id, ts, attempts - 1)
             ts, failure = await self._post(schedule, due_at, message)
             if ts is not None:
                 return await self._finish(schedule, due_at, entry_id, ts, attempts)
