@@ -1,14 +1,5 @@
-"""Scheduled digests: the schedule file, due times, and the loop that posts each slot once."""
+"""Scheduled digests: the schedule file (schedule), due times (due), what is posted (message),
+the loop that posts each slot once (scheduler), and the ``qabot digest`` commands (cli).
 
-from bot.digest.schedule import Schedule, ScheduleError, Schedules, load_schedules
-from bot.digest.scheduler import Scheduler, build_scheduler, run_scheduler
-
-__all__ = [
-    "Schedule",
-    "ScheduleError",
-    "Scheduler",
-    "Schedules",
-    "build_scheduler",
-    "load_schedules",
-    "run_scheduler",
-]
+Import from the modules; this package stays light so the CLI starts quickly.
+"""

@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
-import datetime as dt
 import sys
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.content import Catalogue, ContentError, load_catalogue
-from bot.digest.due import next_due
-from bot.digest.message import digest_message, pick_entry
-from bot.digest.schedule import Schedule, ScheduleError, Schedules, load_schedules
-from bot.digest.scheduler import RetryPolicy, Scheduler
-from bot.render import terminal
-from bot.settings import Settings, SettingsError, load_settings
-from bot.store import Store, StoreError
+if TYPE_CHECKING:
+    from bot.content import Catalogue
+    from bot.digest.schedule import Schedule, Schedules
+    from bot.digest.scheduler import Outcome
+    from bot.settings import Settings
+    from bot.store import Store
+
+# The commands import their modules when run: `qabot ask` need not load the scheduler.
 
 EXIT_INVALID = 1
 EXIT_CONFIG = 2
 # Someone is waiting at the terminal: a few quick tries, then report.
-_CLI_RETRY = RetryPolicy(attempts=3, base_seconds=1.0, max_seconds=10.0)
+_CLI_ATTEMPTS = 3
 
 
 def add_digest_commands(subparsers: Any) -> None:
@@ -59,6 +56,10 @@ def _guarded(command):
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from bot.digest.due import next_due
+
     _, _, schedules = _load(args)
     now = dt.datetime.now(dt.UTC)
     rows = [("NAME", "KIND", "CHANNEL", "CRON", "TIME ZONE", "NEXT DUE")]
@@ -77,6 +78,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
+    from bot.digest.message import digest_message, pick_entry
+    from bot.render import terminal
+
     settings, catalogue, schedules = _load(args)
     schedule = _named(schedules, args.name)
     posted: list[str] = []
@@ -88,6 +92,8 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 
 def cmd_post(args: argparse.Namespace) -> int:
+    import asyncio
+
     settings, catalogue, schedules = _load(args)
     schedule = _named(schedules, args.name)
     if not settings.slack_bot_token or not settings.slack_bot_token.get_secret_value():
@@ -105,7 +111,7 @@ def cmd_post(args: argparse.Namespace) -> int:
                 posted=False,
                 entry_id=outcome.entry_id,
                 error=outcome.error,
-                attempts=_CLI_RETRY.attempts,
+                attempts=_CLI_ATTEMPTS,
             )
     finally:
         store.close()
@@ -123,8 +129,12 @@ async def _post_now(
     schedules: Schedules,
     schedule: Schedule,
     catalogue: Catalogue,
-):
+) -> Outcome | None:
+    import datetime as dt
+
     from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.digest.scheduler import RetryPolicy, Scheduler
 
     assert settings.slack_bot_token is not None
     client = AsyncWebClient(
@@ -136,14 +146,20 @@ async def _post_now(
         client,
         lambda: catalogue,
         grace=dt.timedelta(minutes=settings.digest_grace_minutes),
-        retry=_CLI_RETRY,
+        retry=RetryPolicy(attempts=_CLI_ATTEMPTS, base_seconds=1.0, max_seconds=10.0),
     )
-    # A manual post is a slot of its own, at this second; it never stands in for a cron slot.
-    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    # A manual post is a slot of its own, at this instant; it never stands in for a cron slot.
+    now = dt.datetime.now(dt.UTC)
     return await scheduler.post_slot(schedule, now)
 
 
 def _load(args: argparse.Namespace) -> tuple[Settings, Catalogue, Schedules]:
+    from pathlib import Path
+
+    from bot.content import ContentError, load_catalogue
+    from bot.digest.schedule import ScheduleError, load_schedules
+    from bot.settings import SettingsError, load_settings
+
     overrides: dict[str, object] = {}
     if getattr(args, "content", None):
         overrides["QABOT_CONTENT"] = args.content
@@ -180,6 +196,8 @@ def _named(schedules: Schedules, name: str) -> Schedule:
 
 
 def _store(settings: Settings) -> Store:
+    from bot.store import Store, StoreError
+
     try:
         store = Store(settings.database_url)
         store.create_schema()
