@@ -184,13 +184,15 @@ class Scheduler:
         if not claimed:
             return None
         record = await asyncio.to_thread(self.store.slot, schedule.name, due_at)
-        attempts = record.attempts if record else 0
+        assert record is not None  # we hold its claim
+        attempts = record.attempts
+        # Attempts were made before: one may have reached Slack although it was not recorded.
         if attempts and (ts := await self._find_earlier_post(schedule, due_at)):
             log.info("digest %s: slot %s was already posted (ts %s)", schedule.name, due_at, ts)
             return await self._finish(schedule, due_at, record.entry_id, ts, attempts)
 
         catalogue = self.catalogue_provider()
-        entry = await self._entry_for(schedule, catalogue, record.entry_id if record else None)
+        entry = await self._entry_for(schedule, catalogue, record.entry_id)
         if schedule.kind != "index" and entry is None:
             return await self._fail(schedule, due_at, None, "entry_not_in_content", attempts)
         message = digest_message(schedule, catalogue, entry)
@@ -427,4 +429,8 @@ async def run_scheduler(
     if scheduler is None:
         log.info("no QABOT_SCHEDULES file: digests are off")
         return
-    await scheduler.run(stop)
+    try:
+        await scheduler.run(stop)
+    finally:
+        if store is None:  # the store is ours: built from the settings above
+            scheduler.store.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class FakeWebApi:
         self.script: list[Scripted] = []
         self.refuse: dict[str, str] = {}  # channel -> error for every post there
         self.history_error: str | None = None
+        self.posted = asyncio.Event()  # set at every post, for tests to await
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -97,6 +99,7 @@ class FakeWebApi:
             "metadata": metadata,
         }
         self.posts.append(message)
+        self.posted.set()
         return message
 
     async def _history(self, request: web.Request) -> web.Response:
