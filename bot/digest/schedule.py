@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -99,7 +100,7 @@ class Schedules:
     def get(self, name: str) -> Schedule | None:
         return next((s for s in self.items if s.name == name), None)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Schedule]:
         return iter(self.items)
 
     def __len__(self) -> int:
