@@ -196,18 +196,24 @@ class Scheduler:
         if schedule.kind != "index" and entry is None:
             return await self._fail(schedule, due_at, None, "entry_not_in_content", attempts)
         message = digest_message(schedule, catalogue, entry)
-        entry_id = entry.id if entry else None
+        return await self._attempt(schedule, due_at, message, entry.id if entry else None, attempts)
 
+    async def _attempt(
+        self,
+        schedule: Schedule,
+        due_at: dt.datetime,
+        message: dict[str, Any],
+        entry_id: str | None,
+        attempts: int,
+    ) -> Outcome:
+        """Post with retries and backoff; give the slot back when every try failed."""
         failure: _Failure | None = None
         for attempt in range(1, self.retry.attempts + 1):
-            if (
-                failure
-                and failure.unanswered
-                and (ts := await self._find_earlier_post(schedule, due_at))
-            ):
+            # After a post whose answer never came, look before posting it again.
+            unanswered = failure is not None and failure.unanswered
+            if unanswered and (ts := await self._find_earlier_post(schedule, due_at)):
                 return await self._finish(schedule, due_at, entry_id, ts, attempts)
             attempts += 1
-            lease_until = self.clock.now() + self.lease
             still_ours = await asyncio.to_thread(
                 self.store.start_attempt,
                 schedule.name,
@@ -215,7 +221,7 @@ class Scheduler:
                 self.owner,
                 attempts=attempts,
                 entry_id=entry_id,
-                lease_until=lease_until,
+                lease_until=self.clock.now() + self.lease,
             )
             if not still_ours:
                 log.warning("digest %s: lost the claim on slot %s", schedule.name, due_at)
@@ -236,27 +242,8 @@ class Scheduler:
                     delay,
                 )
                 await self.clock.sleep(delay)
-
         assert failure is not None
-        retry_at = self.clock.now() + self.retry.give_back_for
-        log.error(
-            "digest %s: post failed %d times (%s); slot %s is retried after %s",
-            schedule.name,
-            attempts,
-            failure.error,
-            due_at,
-            retry_at,
-        )
-        await asyncio.to_thread(
-            self.store.release_slot,
-            schedule.name,
-            due_at,
-            self.owner,
-            retry_at=retry_at,
-            error=failure.error,
-            attempts=attempts,
-        )
-        return Outcome(schedule.name, due_at, "retry", entry_id, error=failure.error)
+        return await self._give_back(schedule, due_at, entry_id, failure.error, attempts)
 
     async def _entry_for(
         self, schedule: Schedule, catalogue: Catalogue, recorded: str | None
@@ -360,6 +347,34 @@ class Scheduler:
             owner=self.owner,
         )
         return Outcome(schedule.name, due_at, "failed", entry_id, error=error)
+
+    async def _give_back(
+        self,
+        schedule: Schedule,
+        due_at: dt.datetime,
+        entry_id: str | None,
+        error: str,
+        attempts: int,
+    ) -> Outcome:
+        retry_at = self.clock.now() + self.retry.give_back_for
+        log.error(
+            "digest %s: post failed %d times (%s); slot %s is retried after %s",
+            schedule.name,
+            attempts,
+            error,
+            due_at,
+            retry_at,
+        )
+        await asyncio.to_thread(
+            self.store.release_slot,
+            schedule.name,
+            due_at,
+            self.owner,
+            retry_at=retry_at,
+            error=error,
+            attempts=attempts,
+        )
+        return Outcome(schedule.name, due_at, "retry", entry_id, error=error)
 
 
 def _classify(exc: SlackApiError) -> _Failure:
