@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from croniter import croniter
 
-# No zone moves its clocks by more than this; local and UTC order agree beyond it.
+# Wider than any clock change (at most two hours); offsets are compared this far either side.
 _SHIFT = dt.timedelta(hours=3)
 
 
@@ -36,26 +36,35 @@ def _walk(cron: str, start: dt.datetime, forward: bool) -> Iterator[dt.datetime]
         yield step(dt.datetime)
 
 
+def _change_near(zone: ZoneInfo, at: dt.datetime) -> dt.timedelta:
+    """How far the clocks move within ``_SHIFT`` of ``at``; zero when they do not."""
+    before = (at - _SHIFT).astimezone(zone).utcoffset() or dt.timedelta(0)
+    after = (at + _SHIFT).astimezone(zone).utcoffset() or dt.timedelta(0)
+    return abs(after - before)
+
+
 def next_due(cron: str, zone: ZoneInfo, now: dt.datetime) -> dt.datetime:
     """The first due time strictly after ``now``, in UTC."""
     best: dt.datetime | None = None
-    for local in _walk(cron, _naive(now, zone) - _SHIFT, forward=True):
+    for local in _walk(cron, _naive(now, zone) - _change_near(zone, now), forward=True):
         at = _utc(local, zone)
         if at > now and (best is None or at < best):
             best = at
-        if best is not None and at > best + _SHIFT:
+        # Near a clock change a later local time can be an earlier instant: look that far on.
+        if best is not None and at >= best + _change_near(zone, best):
             return best
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def last_due(cron: str, zone: ZoneInfo, now: dt.datetime) -> dt.datetime:
     """The latest due time at or before ``now``, in UTC."""
+    start = _naive(now, zone) + _change_near(zone, now) + dt.timedelta(seconds=1)
     best: dt.datetime | None = None
-    for local in _walk(cron, _naive(now, zone) + _SHIFT + dt.timedelta(seconds=1), forward=False):
+    for local in _walk(cron, start, forward=False):
         at = _utc(local, zone)
         if at <= now and (best is None or at > best):
             best = at
-        if best is not None and at < best - _SHIFT:
+        if best is not None and at <= best - _change_near(zone, best):
             return best
     raise AssertionError("unreachable")  # pragma: no cover
 

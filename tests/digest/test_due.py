@@ -91,3 +91,29 @@ def test_last_and_next_bracket_now(naive: dt.datetime, cron: str, zone: str) -> 
     # Nothing is due in between: the one after ``before`` is ``after``.
     assert next_due(cron, tz, before) == after
     assert due_between(cron, tz, before, after) == [after]
+
+
+# Instants of clock changes: New York spring and autumn 2026, Lord Howe's half hour back.
+CHANGES = [
+    ("America/New_York", utc(2026, 3, 8, 7)),
+    ("America/New_York", utc(2026, 11, 1, 6)),
+    ("Australia/Lord_Howe", utc(2026, 4, 4, 15)),
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(CHANGES),
+    st.integers(min_value=-300, max_value=300),
+    st.sampled_from(["* * * * *", "*/7 * * * *", "30 1,2 * * *", "0 * * * *", "45 3 * * *"]),
+)
+def test_bracketing_holds_near_clock_changes(
+    change: tuple[str, dt.datetime], minutes: int, cron: str
+) -> None:
+    zone, instant = change
+    tz = ZoneInfo(zone)
+    now = instant + dt.timedelta(minutes=minutes, seconds=17)
+    before, after = last_due(cron, tz, now), next_due(cron, tz, now)
+    assert before <= now < after
+    assert next_due(cron, tz, before) == after
+    assert due_between(cron, tz, before, after) == [after]

@@ -293,3 +293,25 @@ async def test_run_wakes_at_each_due_time_until_stopped(
     assert len(web_api.posts) == 4
     # It slept until each due time, not in small steps.
     assert len(clock.sleeps) == 5
+
+
+async def test_run_across_spring_forward_posts_at_nine_new_york_time(
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+) -> None:
+    stop = asyncio.Event()
+    end = dt.datetime(2026, 3, 17, tzinfo=UTC)
+
+    class StoppingClock(FakeClock):
+        async def sleep(self, seconds: float, stop_: asyncio.Event | None = None) -> None:
+            await super().sleep(seconds, stop_)
+            if self.current >= end:
+                stop.set()
+
+    clock = StoppingClock(dt.datetime(2026, 2, 28, tzinfo=UTC))
+    s = scheduler(store, client, catalogue, clock, poll_seconds=3600)
+    await asyncio.wait_for(s.run(stop), timeout=30)
+    slots = store.slots("weekly")
+    assert [s.due_at.hour for s in slots] == [14, 13, 13]  # UTC: EST, then EDT
+    new_york = [s.due_at.astimezone(weekly().zone).strftime("%a %H:%M") for s in slots]
+    assert new_york == ["Mon 09:00"] * 3
+    assert [s.entry_id for s in slots] == ["q1", "q2", "q3"]
