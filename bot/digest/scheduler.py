@@ -133,6 +133,8 @@ class Scheduler:
         self.lease = lease
         self.retry = retry or RetryPolicy()
         self.poll_seconds = poll_seconds
+        # The latest slot of each schedule known to be posted or failed, so not asked again.
+        self._settled: dict[str, dt.datetime] = {}
 
     async def run(self, stop: asyncio.Event) -> None:
         """Post due slots until ``stop`` is set; wakes at the next due time, or to poll."""
@@ -171,7 +173,17 @@ class Scheduler:
 
     async def post_slot(self, schedule: Schedule, due_at: dt.datetime) -> Outcome | None:
         """Claim the slot and post it; None when another poster holds or finished it."""
+        if self._settled.get(schedule.name) == due_at:
+            return None
         now = self.clock.now()
+        # Look before claiming: a slot is due for hours of polls, and each refused claim is
+        # a failed INSERT that PostgreSQL writes to its log.
+        seen = await asyncio.to_thread(self.store.slot, schedule.name, due_at)
+        if seen is not None and seen.status != "claimed":
+            self._settled[schedule.name] = due_at
+            return None
+        if seen is not None and seen.lease_until is not None and seen.lease_until >= now:
+            return None
         claimed = await asyncio.to_thread(
             self.store.claim_slot,
             schedule.name,
@@ -317,6 +329,7 @@ class Scheduler:
             attempts=attempts,
             owner=self.owner,
         )
+        self._settled[schedule.name] = due_at
         log.info("digest %s: posted slot %s to %s", schedule.name, due_at, schedule.channel)
         return Outcome(schedule.name, due_at, "posted", entry_id, ts=ts)
 
@@ -328,6 +341,7 @@ class Scheduler:
         error: str,
         attempts: int,
     ) -> Outcome:
+        self._settled[schedule.name] = due_at
         hint = _HINTS.get(error)
         log.error(
             "digest %s: cannot post to channel %s: %s%s",

@@ -315,3 +315,26 @@ async def test_run_across_spring_forward_posts_at_nine_new_york_time(
     new_york = [s.due_at.astimezone(weekly().zone).strftime("%a %H:%M") for s in slots]
     assert new_york == ["Mon 09:00"] * 3
     assert [s.entry_id for s in slots] == ["q1", "q2", "q3"]
+
+
+async def test_a_settled_slot_is_not_claimed_again_on_later_polls(
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+) -> None:
+    claims: list[str] = []
+
+    class CountingStore(Store):
+        def claim_slot(self, *args, **kwargs) -> bool:  # type: ignore[no-untyped-def]
+            claims.append(args[0])
+            return super().claim_slot(*args, **kwargs)
+
+    counting = CountingStore(store.url)
+    clock = FakeClock(MONDAY)
+    first, other = (
+        scheduler(counting, client, catalogue, clock, owner=name) for name in ("a", "b")
+    )
+    await first.tick()
+    for _ in range(5):  # polls within the grace period, by this replica and another
+        clock.advance(minutes=1)
+        assert await first.tick() == [] and await other.tick() == []
+    assert claims == ["weekly"]
+    counting.close()
