@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ class _Exit(Exception):
         self.code = code
 
 
-def _guarded(command):
+def _guarded(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
     # Failures are printed as lines on stderr with an exit code, never as a traceback.
     def handler(args: argparse.Namespace) -> int:
         try:
@@ -85,7 +86,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
     schedule = _named(schedules, args.name)
     posted: list[str] = []
     if schedule.kind == "rotate":
-        posted = _store(settings).posted_entries(schedule.channel)
+        store = _store(settings)
+        posted = store.posted_entries(schedule.channel)
+        store.close()
     entry = pick_entry(schedule, catalogue, posted)
     sys.stdout.write(terminal.render(digest_message(schedule, catalogue, entry)))
     return 0
