@@ -29,7 +29,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
 SCHEMA_VERSION = 1
 
@@ -119,7 +119,7 @@ class Store:
     def create_schema(self) -> None:
         """Create missing tables and record the schema version; safe to run on every start."""
         try:
-            metadata.create_all(self.engine)
+            self._create_tables()
             with self.engine.begin() as conn:
                 current = conn.execute(select(schema_info.c.version)).scalar()
                 if current is None:
@@ -133,6 +133,18 @@ class Store:
             pass  # another replica created the schema at the same moment; it is there now
         except SQLAlchemyError as exc:
             raise StoreError(f"{self.safe_url}: cannot prepare the state store: {exc}") from None
+
+    def _create_tables(self) -> None:
+        # Another replica may create a table between our check and our CREATE; look again.
+        # Each retry finds at least one more table in place, so a few always suffice.
+        for _ in range(len(metadata.tables)):
+            try:
+                metadata.create_all(self.engine)
+                return
+            except (OperationalError, ProgrammingError) as exc:
+                if "already exists" not in str(exc):
+                    raise
+        metadata.create_all(self.engine)
 
     @property
     def safe_url(self) -> str:

@@ -1,9 +1,7 @@
-"""Digest fixtures: a controlled clock, the Web API stand-in, a client for it, a real store."""
+"""Digest fixtures: the Web API stand-in, a client for it, a real store."""
 
 from __future__ import annotations
 
-import asyncio
-import datetime as dt
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,28 +11,6 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.store import Store
 from tests.digest.fake_web_api import TOKEN, FakeWebApi
 from tests.store.conftest import store_url  # noqa: F401 (the SQLite + PostgreSQL fixture)
-
-
-class FakeClock:
-    """A clock that moves only when told to, or by the length of a sleep, at once."""
-
-    def __init__(self, now: dt.datetime) -> None:
-        self.current = now
-        self.sleeps: list[float] = []
-
-    def now(self) -> dt.datetime:
-        return self.current
-
-    def set(self, now: dt.datetime) -> None:
-        self.current = now
-
-    def advance(self, **delta: float) -> None:
-        self.current += dt.timedelta(**delta)
-
-    async def sleep(self, seconds: float, stop: asyncio.Event | None = None) -> None:
-        self.sleeps.append(seconds)
-        self.current += dt.timedelta(seconds=seconds)
-        await asyncio.sleep(0)
 
 
 @pytest.fixture

@@ -4,36 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import sys
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.content import Catalogue
-from bot.digest.schedule import Schedule, Schedules
 from bot.digest.scheduler import Scheduler
 from bot.store import Store
-from tests.digest.conftest import FakeClock
+from tests.conftest import ROOT
+from tests.digest.clock import FakeClock
 from tests.digest.fake_web_api import TOKEN, FakeWebApi
-
-T0 = dt.datetime(2026, 3, 8, 0, 0, tzinfo=dt.UTC)
-SCHEDULES = Schedules(
-    tuple(
-        Schedule.model_validate(spec)
-        for spec in (
-            {"name": "rotate", "channel": "C1", "cron": "*/10 * * * *", "kind": "rotate"},
-            {"name": "index", "channel": "C2", "cron": "*/15 * * * *", "kind": "index"},
-            {
-                "name": "pep",
-                "channel": "C3",
-                "cron": "*/20 * * * *",
-                "kind": "entry",
-                "entry": "q14",
-            },
-        )
-    )
-)
-# Steps of five minutes from 00:00 to 01:55: 12 + 8 + 6 due slots.
-STEPS = [T0 + dt.timedelta(minutes=5 * k) for k in range(24)]
-EXPECTED = 12 + 8 + 6
+from tests.digest.racer import EXPECTED, SCHEDULES, STEPS, T0
 
 
 async def test_two_replicas_post_every_slot_exactly_once(
@@ -76,3 +57,41 @@ async def test_two_replicas_post_every_slot_exactly_once(
     assert [p["channel"] for p in web_api.posts].count("C3") == 6
     for s in stores:
         s.close()
+
+
+async def test_two_replica_processes_post_every_slot_exactly_once(
+    store_url: str, web_api: FakeWebApi
+) -> None:
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.digest.racer",
+            store_url,
+            web_api.url,
+            f"process-{n}",
+            cwd=ROOT,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for n in range(2)
+    ]
+    for proc in procs:
+        assert proc.stdout is not None
+        assert await asyncio.wait_for(proc.stdout.readline(), 60) == b"ready\n"
+    for proc in procs:  # both start ticking at once
+        assert proc.stdin is not None
+        proc.stdin.write(b"go\n")
+        await proc.stdin.drain()
+    results = [await asyncio.wait_for(proc.communicate(), 60) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0]
+    posted_by = [int(out.decode().strip()) for out, _ in results]
+    assert sum(posted_by) == EXPECTED
+    slots = {
+        (p["metadata"]["event_payload"]["schedule"], p["metadata"]["event_payload"]["due_at"])
+        for p in web_api.posts
+    }
+    assert len(web_api.posts) == len(slots) == EXPECTED
+    store = Store(store_url)
+    assert [s.status for s in store.slots()] == ["posted"] * EXPECTED
+    store.close()

@@ -14,7 +14,7 @@ from bot.digest.message import slot_metadata
 from bot.digest.schedule import Schedule, Schedules
 from bot.digest.scheduler import RetryPolicy, Scheduler
 from bot.store import Store
-from tests.digest.conftest import FakeClock
+from tests.digest.clock import FakeClock
 from tests.digest.fake_web_api import FakeWebApi, Scripted
 
 UTC = dt.UTC

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 from bot.store import Store
+from bot.store.store import metadata
 
 T0 = dt.datetime(2026, 3, 9, 13, 0, tzinfo=dt.UTC)
 LEASE = dt.timedelta(minutes=10)
@@ -49,3 +51,16 @@ def test_a_stale_poster_cannot_overwrite_the_new_owner(store: Store) -> None:
         "9.1",
         None,
     )
+
+
+def test_replicas_creating_the_schema_at_once_all_succeed(store_url: str) -> None:
+    # Two processes starting together on a fresh database: neither may fail to start.
+    for _ in range(5):
+        stores = [Store(store_url) for _ in range(4)]
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(lambda s: s.create_schema(), stores))
+        assert all(s.ping() for s in stores)
+        with stores[0].engine.begin() as conn:
+            metadata.drop_all(conn)
+        for s in stores:
+            s.close()
