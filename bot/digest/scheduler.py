@@ -8,7 +8,6 @@ the channel for the earlier post (it carries the slot in its metadata) before po
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -16,13 +15,14 @@ import socket
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.content.models import Catalogue, Entry
+from bot.digest.clock import Clock, SystemClock
 from bot.digest.due import next_due, slot_due
 from bot.digest.message import digest_message, is_slot_post, pick_entry, slot_metadata
 from bot.digest.schedule import Schedule, Schedules, load_schedules
@@ -41,28 +41,6 @@ _HINTS = {
     "channel_not_found": "check the channel id in the schedule file",
     "is_archived": "the channel is archived",
 }
-
-
-class Clock(Protocol):
-    """Time as the scheduler sees it; tests use one that moves only when told."""
-
-    def now(self) -> dt.datetime: ...
-
-    async def sleep(self, seconds: float, stop: asyncio.Event | None = None) -> None: ...
-
-
-class SystemClock:
-    """The real clock; a sleep ends early when ``stop`` is set."""
-
-    def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC)
-
-    async def sleep(self, seconds: float, stop: asyncio.Event | None = None) -> None:
-        if stop is None:
-            await asyncio.sleep(seconds)
-            return
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=max(seconds, 0))
 
 
 @dataclass(frozen=True)
