@@ -61,21 +61,32 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     from bot.digest.due import next_due
 
-    _, _, schedules = _load(args)
+    settings, _, schedules = _load(args)
+    store = _store(settings)
     now = dt.datetime.now(dt.UTC)
-    rows = [("NAME", "KIND", "CHANNEL", "CRON", "TIME ZONE", "NEXT DUE")]
+    rows = [("NAME", "KIND", "CHANNEL", "CRON", "TIME ZONE", "NEXT DUE", "LAST SLOT")]
     for s in schedules:
         due = next_due(s.cron, s.zone, now)
-        local = due.astimezone(s.zone)
-        when = f"{local:%Y-%m-%d %H:%M %Z} ({due:%Y-%m-%d %H:%M} UTC)"
+        when = f"{due.astimezone(s.zone):%Y-%m-%d %H:%M %Z} ({due:%Y-%m-%d %H:%M} UTC)"
         kind = f"entry {s.entry}" if s.kind == "entry" else s.kind
-        rows.append((s.name, kind, s.channel, s.cron, s.timezone, when))
+        rows.append((s.name, kind, s.channel, s.cron, s.timezone, when, _last(store, s)))
+    store.close()
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
         print("  ".join([*cells, row[-1]]))
     print(f"{len(schedules)} schedule{'s' * (len(schedules) != 1)} in {schedules.path}")
     return 0
+
+
+def _last(store: Store, schedule: Schedule) -> str:
+    """The latest recorded slot: when, what became of it, and why when it failed."""
+    slots = store.slots(schedule.name)
+    if not slots:
+        return "-"
+    last = slots[-1]
+    what = " ".join(x for x in (last.status, last.entry_id, last.error) if x)
+    return f"{last.due_at.astimezone(schedule.zone):%Y-%m-%d %H:%M %Z} {what}"
 
 
 def cmd_preview(args: argparse.Namespace) -> int:

@@ -52,6 +52,24 @@ def test_list_shows_each_schedule_with_its_next_due_time(
     assert out.rstrip().endswith(f"3 schedules in {EXAMPLE}")
 
 
+def test_list_shows_what_became_of_the_last_slot(
+    env: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = Store(env["QABOT_DATABASE_URL"])
+    store.create_schema()
+    due = dt.datetime(2026, 3, 13, 7, 30, tzinfo=dt.UTC)
+    store.claim_slot("one", due, "C2", "x", dt.timedelta(minutes=1))
+    store.finish_slot("one", due, posted=False, entry_id="q14", error="not_in_channel")
+    store.close()
+    assert main(["digest", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[-2:] == ["LAST", "SLOT"]
+    (one,) = [line for line in lines if line.startswith("one ")]
+    assert one.endswith("2026-03-13 08:30 CET failed q14 not_in_channel")
+    (weekly,) = [line for line in lines if line.startswith("weekly ")]
+    assert weekly.endswith(" -")
+
+
 def test_preview_prints_the_next_rotation_entry_with_its_citation(
     env: dict[str, str], catalogue: Catalogue, capsys: pytest.CaptureFixture[str]
 ) -> None:
