@@ -11,6 +11,7 @@ from typing import TextIO
 
 from bot.content import ContentError, load_catalogue
 from bot.content.importer import parse_release, to_content
+from bot.digest.cli import add_digest_commands
 from bot.matching import Matcher
 from bot.matching.evaluation import evaluate, format_report, load_queries
 from bot.render import terminal
@@ -210,4 +211,5 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--url", help="URL of the release")
     imp.set_defaults(handler=cmd_content_import)
 
+    add_digest_commands(sub)
     return parser

@@ -7,36 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from bot.content.models import Catalogue, ContentFile, Entry, EntrySpec, Source
+from bot.yamlfile import Problem, line_for, parse
 
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when it is there
-
-
-class _Loader(_Base):  # type: ignore[misc,valid-type]
-    """Safe loader that leaves dates as text, so a bad date is a validation error with a line."""
-
-    yaml_implicit_resolvers = {  # noqa: RUF012 (the class attribute PyYAML reads)
-        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in _Base.yaml_implicit_resolvers.items()
-    }
-
-
-Path_ = tuple[str | int, ...]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a content file, at a 1-based line."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+__all__ = ["ContentError", "Problem", "check", "load_catalogue"]
 
 
 class ContentError(Exception):
@@ -101,23 +77,10 @@ class _Located:
 
 
 def _parse_file(name: str, raw: bytes, problems: list[Problem]) -> list[_Located]:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        problems.append(Problem(name, line, "not valid UTF-8 text"))
+    parsed = parse(name, raw, problems)
+    if parsed is None:
         return []
-    try:
-        data, lines = _compose(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        problems.append(Problem(name, line, f"YAML syntax error: {exc.problem or exc}"))
-        return []
-    except _DuplicateKey as exc:
-        problems.append(Problem(name, exc.line, f"duplicate key '{exc.key}'"))
-        return []
-
+    data, lines = parsed
     if data is None:
         problems.append(Problem(name, 1, "the file is empty; expected a 'sources' list"))
         return []
@@ -129,7 +92,7 @@ def _parse_file(name: str, raw: bytes, problems: list[Problem]) -> list[_Located
         if len(errors) > 1:
             errors = [e for e in errors if e["type"] != "too_short"] or errors
         for err in errors:
-            problems.append(Problem(name, _line_for(err["loc"], lines), _describe(err, data)))
+            problems.append(Problem(name, line_for(err["loc"], lines), _describe(err, data)))
         return []
 
     entries: list[_Located] = []
@@ -184,51 +147,6 @@ def _shared_id_problems(located: list[_Located]) -> list[Problem]:
             )
         problems.append(Problem(item.file, item.line, msg))
     return problems
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int) -> None:
-        self.key, self.line = key, line
-
-
-def _compose(text: str) -> tuple[Any, dict[Path_, int]]:
-    """Parse YAML once, returning the data and the 1-based line of every key and item."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None, {}
-        lines: dict[Path_, int] = {}
-        _walk(node, (), lines)
-        return loader.construct_document(node), lines
-    finally:
-        loader.dispose()
-
-
-def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int]) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        keys: set[str] = set()
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            if key in keys:
-                raise _DuplicateKey(key, key_node.start_mark.line + 1)
-            keys.add(key)
-            lines[(*path, key)] = key_node.start_mark.line + 1
-            _walk(value_node, (*path, key), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*path, index), lines)
-
-
-def _line_for(loc: tuple[Any, ...], lines: dict[Path_, int]) -> int:
-    # Pydantic may add a type tag to the path (e.g. union members); walk back to a known node.
-    path = tuple(loc)
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get((), 1)
 
 
 def _describe(err: dict[str, Any], data: Any) -> str:

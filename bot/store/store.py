@@ -29,7 +29,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
 SCHEMA_VERSION = 1
 
@@ -93,6 +93,9 @@ class SlotRecord:
     entry_id: str | None
     attempts: int
     error: str | None
+    owner: str = ""
+    lease_until: dt.datetime | None = None
+    message_ts: str | None = None
 
 
 def _utcnow() -> dt.datetime:
@@ -116,7 +119,7 @@ class Store:
     def create_schema(self) -> None:
         """Create missing tables and record the schema version; safe to run on every start."""
         try:
-            metadata.create_all(self.engine)
+            self._create_tables()
             with self.engine.begin() as conn:
                 current = conn.execute(select(schema_info.c.version)).scalar()
                 if current is None:
@@ -130,6 +133,18 @@ class Store:
             pass  # another replica created the schema at the same moment; it is there now
         except SQLAlchemyError as exc:
             raise StoreError(f"{self.safe_url}: cannot prepare the state store: {exc}") from None
+
+    def _create_tables(self) -> None:
+        # Another replica may create a table between our check and our CREATE; look again.
+        # Each retry finds at least one more table in place, so a few always suffice.
+        for _ in range(len(metadata.tables)):
+            try:
+                metadata.create_all(self.engine)
+                return
+            except (OperationalError, ProgrammingError) as exc:
+                if "already exists" not in str(exc):
+                    raise
+        metadata.create_all(self.engine)
 
     @property
     def safe_url(self) -> str:
@@ -243,13 +258,17 @@ class Store:
         message_ts: str | None = None,
         error: str | None = None,
         attempts: int = 1,
+        owner: str | None = None,
     ) -> None:
         """Record the outcome of a claimed slot: posted, or failed with its error."""
+        query = update(digest_slots).where(
+            digest_slots.c.schedule == schedule, digest_slots.c.due_at == due_at
+        )
+        if owner is not None:
+            query = query.where(digest_slots.c.owner == owner)
         with self.engine.begin() as conn:
             conn.execute(
-                update(digest_slots)
-                .where(digest_slots.c.schedule == schedule, digest_slots.c.due_at == due_at)
-                .values(
+                query.values(
                     status="posted" if posted else "failed",
                     entry_id=entry_id,
                     message_ts=message_ts,
@@ -259,6 +278,61 @@ class Store:
                 )
             )
 
+    def start_attempt(
+        self,
+        schedule: str,
+        due_at: dt.datetime,
+        owner: str,
+        *,
+        attempts: int,
+        entry_id: str | None,
+        lease_until: dt.datetime,
+    ) -> bool:
+        """Note a post attempt before making it; False when the claim is no longer ``owner``'s."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(digest_slots)
+                .where(*self._owned(schedule, due_at, owner))
+                .values(attempts=attempts, entry_id=entry_id, lease_until=lease_until)
+            )
+        return (result.rowcount or 0) == 1
+
+    def release_slot(
+        self,
+        schedule: str,
+        due_at: dt.datetime,
+        owner: str,
+        *,
+        retry_at: dt.datetime,
+        error: str,
+        attempts: int,
+    ) -> None:
+        """Give a claimed slot back after failed attempts; anyone may retry it from ``retry_at``."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(digest_slots)
+                .where(*self._owned(schedule, due_at, owner))
+                .values(lease_until=retry_at, error=error, attempts=attempts)
+            )
+
+    @staticmethod
+    def _owned(schedule: str, due_at: dt.datetime, owner: str) -> tuple:
+        return (
+            digest_slots.c.schedule == schedule,
+            digest_slots.c.due_at == due_at,
+            digest_slots.c.status == "claimed",
+            digest_slots.c.owner == owner,
+        )
+
+    def slot(self, schedule: str, due_at: dt.datetime) -> SlotRecord | None:
+        """One recorded slot, or None when it was never claimed."""
+        query = select(digest_slots).where(
+            digest_slots.c.schedule == schedule, digest_slots.c.due_at == due_at
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return _slot_record(row) if row else None
+
     def slots(self, schedule: str | None = None) -> list[SlotRecord]:
         """Recorded slots, oldest first."""
         query = select(digest_slots).order_by(digest_slots.c.due_at)
@@ -266,18 +340,7 @@ class Store:
             query = query.where(digest_slots.c.schedule == schedule)
         with self.engine.connect() as conn:
             rows = conn.execute(query).mappings().all()
-        return [
-            SlotRecord(
-                schedule=r["schedule"],
-                due_at=_aware(r["due_at"]),
-                channel=r["channel"],
-                status=r["status"],
-                entry_id=r["entry_id"],
-                attempts=r["attempts"],
-                error=r["error"],
-            )
-            for r in rows
-        ]
+        return [_slot_record(r) for r in rows]
 
     def posted_entries(self, channel: str) -> list[str]:
         """Entry ids already posted to ``channel`` by any schedule, oldest first."""
@@ -292,6 +355,21 @@ class Store:
         )
         with self.engine.connect() as conn:
             return [row[0] for row in conn.execute(query)]
+
+
+def _slot_record(r) -> SlotRecord:
+    return SlotRecord(
+        schedule=r["schedule"],
+        due_at=_aware(r["due_at"]),
+        channel=r["channel"],
+        status=r["status"],
+        entry_id=r["entry_id"],
+        attempts=r["attempts"],
+        error=r["error"],
+        owner=r["owner"],
+        lease_until=_aware(r["lease_until"]),
+        message_ts=r["message_ts"],
+    )
 
 
 def _engine(url: str) -> Engine:

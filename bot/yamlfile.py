@@ -1,0 +1,99 @@
+"""YAML parsed with the line of every key and item, for problems as ``file:line: message``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when it is there
+
+Path_ = tuple[str | int, ...]
+Lines = dict[Path_, int]
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """Safe loader that leaves dates as text, so a bad date is a validation error with a line."""
+
+    yaml_implicit_resolvers = {  # noqa: RUF012 (the class attribute PyYAML reads)
+        first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, at a 1-based line."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class DuplicateKey(Exception):
+    def __init__(self, key: str, line: int) -> None:
+        self.key, self.line = key, line
+
+
+def parse(name: str, raw: bytes, problems: list[Problem]) -> tuple[Any, Lines] | None:
+    """Decode and parse one file; on failure add its problem and return None."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.append(Problem(name, line, "not valid UTF-8 text"))
+        return None
+    try:
+        return compose(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problems.append(Problem(name, line, f"YAML syntax error: {exc.problem or exc}"))
+    except DuplicateKey as exc:
+        problems.append(Problem(name, exc.line, f"duplicate key '{exc.key}'"))
+    return None
+
+
+def compose(text: str) -> tuple[Any, Lines]:
+    """Parse YAML once, returning the data and the 1-based line of every key and item."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}
+        lines: Lines = {}
+        _walk(node, (), lines)
+        return loader.construct_document(node), lines
+    finally:
+        loader.dispose()
+
+
+def _walk(node: yaml.Node, path: Path_, lines: Lines) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in keys:
+                raise DuplicateKey(key, key_node.start_mark.line + 1)
+            keys.add(key)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _walk(value_node, (*path, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), lines)
+
+
+def line_for(loc: tuple[Any, ...], lines: Lines) -> int:
+    """The line of a validation error's location, or of its nearest known parent."""
+    # Pydantic may add a type tag to the path (e.g. union members); walk back to a known node.
+    path = tuple(loc)
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get((), 1)

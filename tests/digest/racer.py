@@ -1,0 +1,73 @@
+"""One replica in a process of its own, for the race test: ``python -m tests.digest.racer``.
+
+It prepares, prints ``ready``, waits for a line on stdin so that both replicas start together,
+ticks through the race test's clock steps, and prints how many slots it posted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sys
+from pathlib import Path
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.content import load_catalogue
+from bot.digest.schedule import Schedule, Schedules
+from bot.digest.scheduler import Scheduler
+from bot.store import Store
+from tests.digest.clock import FakeClock
+from tests.digest.fake_web_api import TOKEN
+
+CONTENT = Path(__file__).resolve().parents[2] / "content" / "qa.yaml"
+
+T0 = dt.datetime(2026, 3, 8, 0, 0, tzinfo=dt.UTC)
+SCHEDULES = Schedules(
+    tuple(
+        Schedule.model_validate(spec)
+        for spec in (
+            {"name": "rotate", "channel": "C1", "cron": "*/10 * * * *", "kind": "rotate"},
+            {"name": "index", "channel": "C2", "cron": "*/15 * * * *", "kind": "index"},
+            {
+                "name": "pep",
+                "channel": "C3",
+                "cron": "*/20 * * * *",
+                "kind": "entry",
+                "entry": "q14",
+            },
+        )
+    )
+)
+# Steps of five minutes from 00:00 to 01:55: 12 + 8 + 6 due slots.
+STEPS = [T0 + dt.timedelta(minutes=5 * k) for k in range(24)]
+EXPECTED = 12 + 8 + 6
+
+
+async def race(database_url: str, api_url: str, owner: str) -> int:
+    catalogue = load_catalogue(CONTENT)
+    store = Store(database_url)
+    store.create_schema()
+    clock = FakeClock(STEPS[0])
+    client = AsyncWebClient(token=TOKEN, base_url=api_url, retry_handlers=[])
+    replica = Scheduler(
+        SCHEDULES,
+        store,
+        client,
+        lambda: catalogue,
+        grace=dt.timedelta(hours=6),
+        clock=clock,
+        owner=owner,
+    )
+    print("ready", flush=True)
+    await asyncio.to_thread(sys.stdin.readline)
+    posted = 0
+    for now in STEPS:
+        clock.set(now)
+        posted += sum(o.status == "posted" for o in await replica.tick())
+    store.close()
+    return posted
+
+
+if __name__ == "__main__":
+    print(asyncio.run(race(*sys.argv[1:4])), flush=True)

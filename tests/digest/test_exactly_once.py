@@ -1,0 +1,97 @@
+"""Exactly once for real: two replicas racing on one database (SQLite, then PostgreSQL)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sys
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.content import Catalogue
+from bot.digest.scheduler import Scheduler
+from bot.store import Store
+from tests.conftest import ROOT
+from tests.digest.clock import FakeClock
+from tests.digest.fake_web_api import TOKEN, FakeWebApi
+from tests.digest.racer import EXPECTED, SCHEDULES, STEPS, T0
+
+
+async def test_two_replicas_post_every_slot_exactly_once(
+    store_url: str, catalogue: Catalogue, web_api: FakeWebApi
+) -> None:
+    clock = FakeClock(T0)
+    stores = [Store(store_url), Store(store_url)]
+    for s in stores:
+        s.create_schema()  # both at start, as two replicas would
+    replicas = [
+        Scheduler(
+            SCHEDULES,
+            store,
+            AsyncWebClient(token=TOKEN, base_url=web_api.url, retry_handlers=[]),
+            lambda: catalogue,
+            grace=dt.timedelta(hours=6),
+            clock=clock,
+            owner=f"replica-{n}",
+        )
+        for n, store in enumerate(stores)
+    ]
+    outcomes = []
+    for now in STEPS:
+        clock.set(now)
+        for result in await asyncio.gather(*(r.tick() for r in replicas)):
+            outcomes.extend(result)
+
+    slots = {
+        (p["metadata"]["event_payload"]["schedule"], p["metadata"]["event_payload"]["due_at"])
+        for p in web_api.posts
+    }
+    assert len(web_api.posts) == EXPECTED
+    assert len(slots) == EXPECTED
+    assert len(outcomes) == EXPECTED and {o.status for o in outcomes} == {"posted"}
+    recorded = stores[0].slots()
+    assert len(recorded) == EXPECTED and {r.status for r in recorded} == {"posted"}
+    # The rotation stayed in order although either replica may have posted any slot.
+    rotated = [r.entry_id for r in stores[1].slots("rotate")]
+    assert rotated == [e.id for e in catalogue.entries[:12]]
+    assert [p["channel"] for p in web_api.posts].count("C3") == 6
+    for s in stores:
+        s.close()
+
+
+async def test_two_replica_processes_post_every_slot_exactly_once(
+    store_url: str, web_api: FakeWebApi
+) -> None:
+    procs = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.digest.racer",
+            store_url,
+            web_api.url,
+            f"process-{n}",
+            cwd=ROOT,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
+        )
+        for n in range(2)
+    ]
+    for proc in procs:
+        assert proc.stdout is not None
+        assert await asyncio.wait_for(proc.stdout.readline(), 60) == b"ready\n"
+    for proc in procs:  # both start ticking at once
+        assert proc.stdin is not None
+        proc.stdin.write(b"go\n")
+        await proc.stdin.drain()
+    results = [await asyncio.wait_for(proc.communicate(), 60) for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0]
+    posted_by = [int(out.decode().strip()) for out, _ in results]
+    assert sum(posted_by) == EXPECTED
+    slots = {
+        (p["metadata"]["event_payload"]["schedule"], p["metadata"]["event_payload"]["due_at"])
+        for p in web_api.posts
+    }
+    assert len(web_api.posts) == len(slots) == EXPECTED
+    store = Store(store_url)
+    assert [s.status for s in store.slots()] == ["posted"] * EXPECTED
+    store.close()
