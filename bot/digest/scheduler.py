@@ -26,6 +26,7 @@ from bot.digest.clock import Clock, SystemClock
 from bot.digest.due import next_due, slot_due
 from bot.digest.message import digest_message, is_slot_post, pick_entry, slot_metadata
 from bot.digest.schedule import Schedule, Schedules, load_schedules
+from bot.observability.metrics import Metrics
 from bot.settings import Settings
 from bot.store import Store
 
@@ -100,7 +101,9 @@ class Scheduler:
         lease: dt.timedelta = dt.timedelta(minutes=10),
         retry: RetryPolicy | None = None,
         poll_seconds: float = 60.0,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.schedules = schedules
         self.store = store
         self.client = client
@@ -308,6 +311,8 @@ class Scheduler:
             owner=self.owner,
         )
         self._settled[schedule.name] = due_at
+        if self.metrics is not None:
+            self.metrics.observe_digest(posted=True)
         log.info("digest %s: posted slot %s to %s", schedule.name, due_at, schedule.channel)
         return Outcome(schedule.name, due_at, "posted", entry_id, ts=ts)
 
@@ -320,6 +325,8 @@ class Scheduler:
         attempts: int,
     ) -> Outcome:
         self._settled[schedule.name] = due_at
+        if self.metrics is not None:
+            self.metrics.observe_digest(posted=False)
         hint = _HINTS.get(error)
         log.error(
             "digest %s: cannot post to channel %s: %s%s",

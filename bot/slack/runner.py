@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import logging
 import signal
 import sys
-from collections.abc import Sequence
 
 import aiohttp
 
 from bot.content import ContentError, load_catalogue
+from bot.digest.schedule import ScheduleError, Schedules, load_schedules
+from bot.digest.scheduler import Scheduler
 from bot.matching import Matcher
 from bot.observability.logs import configure_logging
 from bot.observability.metrics import Metrics
@@ -50,6 +52,12 @@ def serve(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return _fail("content is invalid; fix it and run: qabot content check", EXIT_INVALID)
     try:
+        schedules = load_schedules(settings.schedules, catalogue) if settings.schedules else None
+    except ScheduleError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return _fail("the schedule file is invalid (QABOT_SCHEDULES)", EXIT_INVALID)
+    try:
         store = Store(settings.database_url)
         store.create_schema()
     except StoreError as exc:
@@ -66,8 +74,9 @@ def serve(args: argparse.Namespace) -> int:
     reloader = ContentReloader(
         responder, settings.content, settings.match_threshold, metrics, watch=settings.watch_content
     )
-    services = background_services(settings, store)
-    server = BotServer(responder, store, creds, options, services, metrics, reloader)
+    server = BotServer(responder, store, creds, options, [claim_purger(store)], metrics, reloader)
+    if schedules is not None:
+        server.services.append(digest_service(server, schedules, settings, metrics))
     # The claim thread would otherwise keep the interpreter for up to 5 ms whenever the event
     # loop wakes up from a socket call, and every ack waiting behind it pays for that.
     sys.setswitchinterval(SWITCH_INTERVAL)
@@ -77,12 +86,25 @@ def serve(args: argparse.Namespace) -> int:
         store.close()
 
 
-def background_services(settings: Settings, store: Store) -> Sequence[Service]:
-    """Loops started with the server and stopped on shutdown: add the digest scheduler here.
+def digest_service(
+    server: BotServer, schedules: Schedules, settings: Settings, metrics: Metrics
+) -> Service:
+    """The digest scheduler as a background service, posting with the app's own Web API client
+    and always from the content being served (it follows hot reloads)."""
 
-    Each is ``async def run(stop: asyncio.Event) -> None`` and returns soon after ``stop`` is set.
-    """
-    return [claim_purger(store)]
+    async def run(stop: asyncio.Event) -> None:
+        assert server.app is not None, "services start after the app is built"
+        scheduler = Scheduler(
+            schedules,
+            server.store,
+            server.app.client,
+            lambda: server.responder.matcher.catalogue,
+            grace=dt.timedelta(minutes=settings.digest_grace_minutes),
+            metrics=metrics,
+        )
+        await scheduler.run(stop)
+
+    return run
 
 
 async def _run_until_signal(server: BotServer) -> int:

@@ -142,3 +142,46 @@ async def test_sigterm_finishes_the_reply_in_flight_then_exits_0(
     assert proc.returncode == 0, err.decode()
     [reply] = slack_api.calls_to(RESPONSE_URL)
     assert reply.body["response_type"] == "in_channel"
+
+
+async def test_serve_posts_due_digests(slack_api: FakeSlackApi, tmp_path: Path) -> None:
+    # Due every minute: the slot of the current minute is due at start, inside the grace period.
+    schedules = tmp_path / "schedules.yaml"
+    schedules.write_text(
+        "schedules:\n"
+        "- {name: weekly, channel: C0DIGEST, cron: '* * * * *', timezone: UTC, kind: rotate,"
+        " intro: Question of the week}\n"
+    )
+    env = serve_env(slack_api, tmp_path, QABOT_SCHEDULES=str(schedules))
+    proc = await start_serve(env, tmp_path, "--http", "--port", "0")
+    try:
+        async with asyncio.timeout(30):
+            [post] = await slack_api.wait_for("chat.postMessage")
+        proc.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(20):
+            await proc.communicate()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode == 0
+    assert post.body["channel"] == "C0DIGEST"
+    assert "Question of the week" in str(post.body["blocks"])
+    assert "Released February 21, 2017" in str(post.body["blocks"])
+
+
+def test_invalid_schedule_file_stops_serve(
+    clean_env: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    schedules = tmp_path / "schedules.yaml"
+    schedules.write_text(
+        "schedules:\n- {name: x, channel: C1, cron: 'not a cron', timezone: UTC, kind: index}\n"
+    )
+    clean_env.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    clean_env.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    clean_env.setenv("QABOT_SCHEDULES", str(schedules))
+    assert main(["serve"]) == 1
+    err = capsys.readouterr().err
+    assert f"{schedules}:2:" in err
+    assert "QABOT_SCHEDULES" in err
+    assert "Traceback" not in err
