@@ -97,3 +97,13 @@ def line_for(loc: tuple[Any, ...], lines: Lines) -> int:
             return lines[path]
         path = path[:-1]
     return lines.get((), 1)
+
+
+def describe_field_error(err: dict[str, Any], where: str) -> str | None:
+    """The wording every validated file shares for a missing or unknown field, else None."""
+    field = str(err["loc"][-1]) if err["loc"] else "file"
+    if err["type"] == "missing":
+        return f"{where}: missing field '{field}'"
+    if err["type"] == "extra_forbidden":
+        return f"{where}: unknown field '{field}'"
+    return None

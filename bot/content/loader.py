@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.content.models import Catalogue, ContentFile, Entry, EntrySpec, Source
-from bot.yamlfile import Problem, line_for, parse
+from bot.yamlfile import Problem, describe_field_error, line_for, parse
 
 __all__ = ["ContentError", "Problem", "check", "load_catalogue"]
 
@@ -154,10 +154,8 @@ def _describe(err: dict[str, Any], data: Any) -> str:
     where = _where(loc, data)
     field_name = str(loc[-1]) if loc else "file"
     kind = err["type"]
-    if kind == "missing":
-        return f"{where}: missing field '{field_name}'"
-    if kind == "extra_forbidden":
-        return f"{where}: unknown field '{field_name}'"
+    if common := describe_field_error(err, where):
+        return common
     if kind.startswith("date"):
         return f"{where}: bad date {err.get('input')!r} in '{field_name}' (use YYYY-MM-DD)"
     msg = err["msg"].removeprefix("Value error, ")

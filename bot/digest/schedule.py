@@ -12,7 +12,7 @@ from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.content.models import Catalogue
-from bot.yamlfile import Problem, line_for, parse
+from bot.yamlfile import Problem, describe_field_error, line_for, parse
 
 Kind = Literal["rotate", "index", "entry"]
 
@@ -171,10 +171,8 @@ def _describe(err: dict[str, Any], data: Any) -> str:
             where = f"schedule #{loc[1] + 1}"
     field_name = str(loc[-1]) if loc else "file"
     kind = err["type"]
-    if kind == "missing":
-        return f"{where}: missing field '{field_name}'"
-    if kind == "extra_forbidden":
-        return f"{where}: unknown field '{field_name}'"
+    if common := describe_field_error(err, where):
+        return common
     if kind == "literal_error" and field_name == "kind":
         return f"{where}: kind must be one of rotate, index, entry (got {err.get('input')!r})"
     msg = err["msg"].removeprefix("Value error, ")

@@ -300,19 +300,7 @@ class Scheduler:
         ts: str,
         attempts: int,
     ) -> Outcome:
-        await asyncio.to_thread(
-            self.store.finish_slot,
-            schedule.name,
-            due_at,
-            posted=True,
-            entry_id=entry_id,
-            message_ts=ts,
-            attempts=attempts,
-            owner=self.owner,
-        )
-        self._settled[schedule.name] = due_at
-        if self.metrics is not None:
-            self.metrics.observe_digest(posted=True)
+        await self._settle(schedule, due_at, entry_id, attempts, message_ts=ts)
         log.info("digest %s: posted slot %s to %s", schedule.name, due_at, schedule.channel)
         return Outcome(schedule.name, due_at, "posted", entry_id, ts=ts)
 
@@ -324,9 +312,6 @@ class Scheduler:
         error: str,
         attempts: int,
     ) -> Outcome:
-        self._settled[schedule.name] = due_at
-        if self.metrics is not None:
-            self.metrics.observe_digest(posted=False)
         hint = _HINTS.get(error)
         log.error(
             "digest %s: cannot post to channel %s: %s%s",
@@ -335,17 +320,34 @@ class Scheduler:
             error,
             f" ({hint})" if hint else "",
         )
+        await self._settle(schedule, due_at, entry_id, attempts, error=error)
+        return Outcome(schedule.name, due_at, "failed", entry_id, error=error)
+
+    async def _settle(
+        self,
+        schedule: Schedule,
+        due_at: dt.datetime,
+        entry_id: str | None,
+        attempts: int,
+        message_ts: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record a slot as posted (with its message) or failed (with its error), for good."""
+        posted = error is None
         await asyncio.to_thread(
             self.store.finish_slot,
             schedule.name,
             due_at,
-            posted=False,
+            posted=posted,
             entry_id=entry_id,
+            message_ts=message_ts,
             error=error,
             attempts=attempts,
             owner=self.owner,
         )
-        return Outcome(schedule.name, due_at, "failed", entry_id, error=error)
+        self._settled[schedule.name] = due_at
+        if self.metrics is not None:
+            self.metrics.observe_digest(posted=posted)
 
     async def _give_back(
         self,
