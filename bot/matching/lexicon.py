@@ -59,6 +59,7 @@ PHRASES: dict[str, str] = {
     "green card": "greencard",
     "work permit": "workpermit",
     "right now": "today",
+    "border patrol": "borderpatrol",
     "these days": "today",
     "in force": "inforce",
     "in effect": "inforce",
@@ -99,7 +100,6 @@ PHRASES: dict[str, str] = {
     "last year": "today",
     "this year": "today",
     "next year": "today",
-    "currently": "today",
     "as of now": "today",
     "expedited removal": "expeditedremoval",
     "pull out of": "withdraw from",
@@ -352,14 +352,22 @@ CONCEPTS: tuple[str, ...] = (
 
 # Subjects next door to this document that it does not address. A query whose subject is one
 # of these is about something else, whatever words it shares with an answer.
-OFF_DOCUMENT: frozenset[str] = frozenset(
-    """
-    sanctuari wall fenc travelban refuge asylum h1b lotteri greencard citizenship naturalis
-    naturaliz workpermit ead tps parol overstay budget cost fund pay paid fee money spend price
-    hospit school campus church courthous court sensit polit vote elect form renew today
-    lawsuit sue injunct judg statist percent applyfor legally constitut unconstitut bind
-    expeditedremov
-    """.split()
+OFF_DOCUMENT: tuple[str, ...] = (
+    # places, programs and documents of other policies
+    "sanctuary wall fence travelban refugee refugees asylum h1b lottery greencard citizenship",
+    "naturalization naturalize workpermit ead tps parole expeditedremoval visas",
+    # money, numbers and history
+    "budget cost costs fund funding funded grant grants pay paid fee fees money spend price",
+    "salary salaries wage wages statistics statistic percent percentage data created founded",
+    # courts, prisons, other agencies
+    "court courts courthouse courthouses judge judges hearing hearings lawsuit lawsuits sue",
+    "sued injunction constitutional unconstitutional legally binding warrant warrants bail",
+    "bond prison prisons sentence sentenced sentencing fbi dea atf congress senate legislation",
+    "borderpatrol beds facility facilities contractor contractors",
+    # places ICE may or may not go, politics, procedures, time
+    "hospital hospitals school schools campus campuses church churches sensitive politics",
+    "vote voting election elections form forms renew renewal renewals applyfor today yesterday",
+    "tomorrow recently latest",
 )
 
 # Words that name the document itself rather than any one answer ("the interior EO", "the Kelly

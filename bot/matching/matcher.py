@@ -38,7 +38,7 @@ from bot.matching.query import facts_wanted, is_question, split_clauses, split_p
 from bot.matching.text import STOPWORDS, normalise, stem
 
 # Chosen from measurements on the development set and on held-out queries (`qabot eval`).
-DEFAULT_THRESHOLD = 0.35
+DEFAULT_THRESHOLD = 0.32
 
 
 _MAX_ALTERNATIVES = 5
@@ -200,7 +200,9 @@ class Matcher:
         # top one may fall under the threshold. Asking beats guessing between official answers.
         factor = self._ambiguity_factor(top_score, rival)
         candidates = [Candidate(self._entries[i], round(s * factor, 4)) for i, s in scored if s > 0]
-        if not candidates or candidates[0].score < self.threshold:
+        # A coin toss between two different official answers is no answer, however confident.
+        tied = top_score > 0 and rival / top_score >= self.tuning.tie
+        if not candidates or tied or candidates[0].score < self.threshold:
             top = candidates[0].score if candidates else 0.0
             return Match(query, None, top, tuple(candidates[:_MAX_ALTERNATIVES]))
         best = candidates[0]
@@ -258,10 +260,7 @@ class Matcher:
     def _ambiguity_factor(self, top: float, rival: float) -> float:
         if top <= 0:
             return 1.0
-        ratio = rival / top
-        if ratio >= self.tuning.tie:
-            return 0.5  # a coin toss between two official answers is no answer
-        return 1.0 - self.tuning.ambiguity * max(0.0, (ratio - 0.8) / 0.2)
+        return 1.0 - self.tuning.ambiguity * max(0.0, (rival / top - 0.8) / 0.2)
 
     # -- the query ----------------------------------------------------------------------
 
@@ -322,7 +321,9 @@ class Matcher:
         tuning = self.tuning
         synonyms = [a for a in _RELATED.get(key, ()) if a in self._postings and a != key]
         prefixed = [] if key in self._postings or synonyms else self._prefix_matches(key)
-        if key in lexicon.OFF_DOCUMENT or self._after_release(key):
+        # A subject the documents do turn out to speak of is not off them after all.
+        off = (key in _OFF_DOCUMENT and key not in self._postings) or self._after_release(key)
+        if off:
             # Asked about, another subject; mentioned in the story around a question, background.
             weight = self._max_idf * tuning.off_document_weight * unknown_share
         elif key in self._idf:
@@ -336,7 +337,7 @@ class Matcher:
             weight *= tuning.context_share
         weight *= share
 
-        if key in lexicon.OFF_DOCUMENT or key in lexicon.CONTEXT:
+        if off or key in lexicon.CONTEXT:
             # Another subject matches nothing here; the document's own name matches everything.
             return _Term(key, weight, ())
         alternatives: dict[str, float] = {key: 1.0} if key in self._postings else {}
@@ -417,6 +418,7 @@ def _related_stems() -> dict[str, tuple[str, ...]]:
 
 
 _RELATED = _related_stems()
+_OFF_DOCUMENT = frozenset(stem(word) for group in lexicon.OFF_DOCUMENT for word in group.split())
 
 
 def _rarity(word: str) -> float:
