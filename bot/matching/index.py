@@ -5,17 +5,19 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from bot.content.models import Entry
 from bot.matching import lexicon
-from bot.matching.phrases import NAMES, find
+from bot.matching.phrases import NAMES, find, rewrite
 from bot.matching.query import facts_wanted
-from bot.matching.text import STOPWORDS, stem
+from bot.matching.text import STOPWORDS, normalise, stem
 
-# How much a word found in each part of an entry counts, relative to the question itself.
-FIELD_WEIGHTS = {"question": 1.0, "phrasings": 1.0, "keywords": 1.0, "topics": 0.7, "answer": 0.8}
+# How much a word found in each part of an entry counts, relative to the question itself,
+# lightest first (the merge in build_index relies on that order).
+FIELD_WEIGHTS = {"topics": 0.7, "answer": 0.8, "question": 1.0, "phrasings": 1.0, "keywords": 1.0}
 
 BREAK = "qqbreakqq"  # joins a field's texts; never a word of any language
 
@@ -24,7 +26,45 @@ BREAK = "qqbreakqq"  # joins a field's texts; never a word of any language
 _HOLDS = {kind: re.compile(rx) for kind, rx in lexicon.ANSWER_FACTS.items() if rx != "(?!)"}
 
 
-def entry_fields(entry: Entry) -> dict[str, tuple[str, ...]]:
+@dataclass(frozen=True)
+class Index:
+    """What the matcher looks things up in, per entry position in the catalogue."""
+
+    postings: dict[str, dict[int, float]]  # term or "stem stem" pair -> {entry: best weight}
+    questions: list[str]  # each question's content stems, sorted, for fuzzy similarity
+    normalised: list[tuple[str, str]]  # each entry's question and answer, normalised
+    groups: list[int]  # entries with the same group id give the same answer
+    known_words: frozenset[str]  # every normalised word of the content
+
+
+def build_index(entries: tuple[Entry, ...], name_share: float) -> Index:
+    """Index every field of every entry, each word at the weight of the best field it is in."""
+    postings: dict[str, dict[int, float]] = defaultdict(dict)
+    known_words: set[str] = set()
+    questions: list[str] = []
+    normalised: list[tuple[str, str]] = []
+    for index, entry in enumerate(entries):
+        # One normalisation per field, its texts joined by a break word: far fewer calls.
+        fields = {f: normalise(f" {BREAK} ".join(t)) for f, t in _fields(entry).items()}
+        best: dict[str, float] = {}
+        for field, weight in FIELD_WEIGHTS.items():
+            words, stems = rewrite(fields[field].split())
+            known_words.update(words)
+            full, named = index_keys(words, stems, pairs=field != "answer")
+            # Fields come lightest first, so a plain update keeps each word's heaviest field.
+            best.update(dict.fromkeys(full, weight))
+            for key in named:  # words inside a program's name count for less
+                best[key] = max(best.get(key, 0.0), weight * name_share)
+        for key, value in best.items():
+            postings[key][index] = value
+        questions.append(" ".join(sorted(content_stems(fields["question"].split()))))
+        normalised.append((fields["question"], fields["answer"]))
+    known_words.discard(BREAK)
+    groups = answer_groups([answer for _, answer in normalised])
+    return Index(dict(postings), questions, normalised, groups, frozenset(known_words))
+
+
+def _fields(entry: Entry) -> dict[str, tuple[str, ...]]:
     return {
         "question": (entry.question,),
         "phrasings": entry.phrasings,
@@ -38,13 +78,15 @@ def content_stems(words: list[str]) -> list[str]:
     return [stem(w) for w in words if w not in STOPWORDS]
 
 
-def index_keys(words: list[str], stems: list[str], name_share: float) -> dict[str, float]:
-    """Stems (words inside a program's name weigh less), acronyms of names, and adjacent pairs."""
-    named: set[int] = set()
-    keys: dict[str, float] = {}
+def index_keys(words: list[str], stems: list[str], pairs: bool = True) -> tuple[set[str], set[str]]:
+    """Keys of a text at full weight (stems, acronyms of names, adjacent pairs), and the stems
+    seen only inside a program's name ("priority" in "Priority Enforcement Program")."""
+    named_positions: set[int] = set()
+    full: set[str] = set()
     for start, length, acronym in find(stems, NAMES):
-        named.update(range(start, start + length))
-        keys[stem(acronym[0])] = 1.0
+        named_positions.update(range(start, start + length))
+        full.add(stem(acronym[0]))
+    named: set[str] = set()
     content: list[str] = []  # stems of the content words; "" between two texts
     for position, word in enumerate(words):
         if word == BREAK:
@@ -52,11 +94,10 @@ def index_keys(words: list[str], stems: list[str], name_share: float) -> dict[st
         elif word not in STOPWORDS:
             key = stems[position]
             content.append(key)
-            weight = name_share if position in named else 1.0
-            if keys.get(key, 0.0) < weight:
-                keys[key] = weight
-    keys.update(dict.fromkeys((f"{a} {b}" for a, b in itertools.pairwise(content) if a and b), 1.0))
-    return keys
+            (named if position in named_positions else full).add(key)
+    if pairs:
+        full.update(f"{a} {b}" for a, b in itertools.pairwise(content) if a and b)
+    return full, named - full
 
 
 def facts_held(question: str, answer: str) -> frozenset[str]:
@@ -84,12 +125,14 @@ def answer_groups(normal: list[str]) -> list[int]:
     for members in by_head.values():
         if len(members) < 2:
             continue
-        members.sort(key=lambda i: len(normal[i]))
-        # One answer quoting another in full, then going on (A19 and A20).
+        # One answer quoting another in full, then going on (A19 and A20). In sorted order the
+        # answers that begin with a given one follow it directly.
+        members.sort(key=lambda i: normal[i])
         for pos, short in enumerate(members):
             for longer in members[pos + 1 :]:
-                if normal[longer].startswith(normal[short]):
-                    parent[find(short)] = find(longer)
+                if not normal[longer].startswith(normal[short]):
+                    break
+                parent[find(short)] = find(longer)
         # The same answer but for a word or a comma (A5 and A8): compared only when both ends
         # agree, which keeps this linear in practice.
         by_tail: dict[str, list[int]] = defaultdict(list)

@@ -12,11 +12,13 @@ different answers turn coverage into one confidence in [0, 1].
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -24,15 +26,7 @@ from rapidfuzz.distance import OSA
 
 from bot.content.models import Catalogue, Entry
 from bot.matching import english, lexicon
-from bot.matching.index import (
-    BREAK,
-    FIELD_WEIGHTS,
-    answer_groups,
-    content_stems,
-    entry_fields,
-    facts_held,
-    index_keys,
-)
+from bot.matching.index import build_index, facts_held
 from bot.matching.phrases import rewrite
 from bot.matching.query import facts_wanted, is_question, split_clauses, split_persona
 from bot.matching.text import STOPWORDS, normalise, stem
@@ -127,43 +121,26 @@ class Matcher:
             self._by_number.setdefault(entry.number, entry)
         self._index_of = {entry.id: i for i, entry in enumerate(self._entries)}
 
-        postings: dict[str, dict[int, float]] = defaultdict(dict)
-        known_words: set[str] = set()
-        self._questions: list[str] = []
-        self._facts: list[frozenset[str]] = []
-        answers: list[str] = []
-        for index, entry in enumerate(self._entries):
-            # One normalisation per field, its texts joined by a break word: far fewer calls.
-            fields = {f: normalise(f" {BREAK} ".join(t)) for f, t in entry_fields(entry).items()}
-            best: dict[str, float] = {}  # per entry first: words recur across its fields
-            for field, text in fields.items():
-                words, word_stems = rewrite(text.split())
-                known_words.update(words)
-                field_weight = FIELD_WEIGHTS[field]
-                for key, weight in index_keys(words, word_stems, self.tuning.name_share).items():
-                    value = field_weight * weight
-                    if best.get(key, 0.0) < value:
-                        best[key] = value
-            for key, value in best.items():
-                postings[key][index] = value
-            self._questions.append(" ".join(sorted(content_stems(fields["question"].split()))))
-            self._facts.append(facts_held(fields["question"], fields["answer"]))
-            answers.append(fields["answer"])
-        self._postings = dict(postings)
+        index = build_index(self._entries, self.tuning.name_share)
+        self._postings = index.postings
+        self._questions = index.questions
+        self._normalised = index.normalised
+        self._facts: dict[int, frozenset[str]] = {}  # filled as entries reach the top
+        self._group = index.groups
 
         n = len(self._entries)
-        self._idf = {
+        self._idf = {  # pairs of words need none: a pair weighs what its rarer word weighs
             key: math.log(1.0 + (n - len(row) + 0.5) / (len(row) + 0.5))
             for key, row in self._postings.items()
+            if " " not in key
         }
         self._max_idf = math.log(1.0 + (n - 0.5) / 1.5) if n > 1 else 1.0
         self._selective_df = max(50, int(n * self.tuning.selective_fraction))
         self._stems = sorted(k for k in self._postings if " " not in k)
         lexicon_words = {w for phrase in lexicon.PHRASES.values() for w in phrase.split()}
-        self._known_words = sorted((known_words | lexicon_words) - STOPWORDS - {BREAK})
+        self._known_words = sorted((index.known_words | lexicon_words) - STOPWORDS)
         self._known_set = frozenset(self._known_words)
         self._latest_year = max((e.source.released.year for e in self._entries), default=0)
-        self._group = answer_groups(answers)
         # Memos of pure functions of the index: queries repeat the same words.
         self._term_memo: dict[tuple[str, float, float, float], _Term] = {}
         self._spelling_memo: dict[str, str] = {}
@@ -188,10 +165,10 @@ class Matcher:
         total = sum(t.weight for t in terms)
         wanted = facts_wanted(" ".join(part[0] for part in parts))
         query_key = " ".join(sorted({t.key for t in terms if " " not in t.key}))
-        ranked = sorted(coverage.items(), key=lambda kv: kv[1], reverse=True)[:_RANKED]
+        ranked = heapq.nlargest(_RANKED, coverage.items(), key=_second)
         scored = sorted(
             ((i, self._confidence(cov, total, query_key, i, wanted)) for i, cov in ranked),
-            key=lambda kv: kv[1],
+            key=_second,
             reverse=True,
         )
         top_index, top_score = scored[0]
@@ -199,7 +176,7 @@ class Matcher:
         # Two different answers almost equally likely: every candidate is less certain, and the
         # top one may fall under the threshold. Asking beats guessing between official answers.
         factor = self._ambiguity_factor(top_score, rival)
-        candidates = [Candidate(self._entries[i], round(s * factor, 4)) for i, s in scored if s > 0]
+        candidates = [Candidate(self._entries[i], s * factor) for i, s in scored if s > 0]
         # A coin toss between two different official answers is no answer, however confident.
         tied = top_score > 0 and rival / top_score >= self.tuning.tie
         if not candidates or tied or candidates[0].score < self.threshold:
@@ -252,10 +229,16 @@ class Matcher:
         similarity = fuzz.token_sort_ratio(query_key, self._questions[index]) / 100.0
         share = tuning.similarity_share
         score = coverage * evidence * (1.0 - share + share * similarity)
-        if wanted - self._facts[index]:
+        if wanted and wanted - self._facts_of(index):
             # "How many ..." of an entry with no number in it: the words match, the answer can't.
             score *= tuning.wrong_type
         return max(0.0, min(1.0, score))
+
+    def _facts_of(self, index: int) -> frozenset[str]:
+        facts = self._facts.get(index)
+        if facts is None:
+            facts = self._facts[index] = facts_held(*self._normalised[index])
+        return facts
 
     def _ambiguity_factor(self, top: float, rival: float) -> float:
         if top <= 0:
@@ -418,6 +401,7 @@ def _related_stems() -> dict[str, tuple[str, ...]]:
 
 
 _RELATED = _related_stems()
+_second = itemgetter(1)
 _OFF_DOCUMENT = frozenset(stem(word) for group in lexicon.OFF_DOCUMENT for word in group.split())
 
 

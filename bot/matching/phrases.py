@@ -65,5 +65,5 @@ def replace(words: list[str], stems: list[str], table: Table) -> tuple[list[str]
 
 def rewrite(words: list[str], query: bool = False) -> tuple[list[str], list[str]]:
     """Words and stems with idioms rewritten; in queries, programs' full names made acronyms."""
-    pair = replace(words, [stem(word) for word in words], IDIOMS)
+    pair = replace(words, list(map(stem, words)), IDIOMS)
     return replace(*pair, NAMES) if query else pair

@@ -20,6 +20,7 @@ _WANTS = {kind: re.compile(rx) for kind, rx in lexicon.QUESTION_TYPES.items()}
 
 
 _CLAUSE_BREAK = re.compile(r"(?<=[.?!])\s+|\s+[—–-]+\s+|;\s+|\n+")
+_MAY_BREAK = re.compile(r"[.?!;]\s|\s[—–-]|\n")
 _QUESTION_WORDS = frozenset(
     "is are does do did can could will would should has have was were what when where who whom "
     "which why how any".split()
@@ -27,6 +28,9 @@ _QUESTION_WORDS = frozenset(
 
 
 def split_clauses(text: str) -> list[str]:
+    """The sentences and dash-separated clauses of ``text``; most queries are just one."""
+    if not _MAY_BREAK.search(text):
+        return [text]
     return [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
 
 

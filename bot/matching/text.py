@@ -22,8 +22,7 @@ _SECTION_HINT = re.compile(r"\d\d\d[ (-]")
 _DOTS_HINT = re.compile(r"[a-z]\.[a-z]\.")
 _THOUSANDS_HINT = re.compile(r"\d,\d")
 _K_HINT = re.compile(r"\dk")
-# One scan that tells whether any of the rewrites below can apply at all.
-_ANY_HINT = re.compile(r"\d\d\d[ (-]|\d,\d|\dk|[a-z]\.[a-z]\.|['’]s\b")
+_DIGIT = re.compile(r"\d")
 _ASCII_PUNCT = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
 
 # Word forms that Snowball leaves apart but people use interchangeably.
@@ -71,14 +70,18 @@ def normalise(text: str) -> str:
     text = text.casefold()
     if ":" in text:
         text = _EMOJI.sub(" ", text)
-    if _ANY_HINT.search(text):
-        text = _legal_forms(text)
+    if "'" in text or "\u2019" in text:
+        text = _POSSESSIVE.sub("", text)
+    if _DIGIT.search(text):
+        text = _numbers(text)
+    if "." in text and _DOTS_HINT.search(text):
+        text = _ACRONYM_DOTS.sub(lambda m: m.group(1).replace(".", "") + " ", text)
     if text.isascii():
         return " ".join(text.translate(_ASCII_PUNCT).split())
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 
-def _legal_forms(text: str) -> str:
+def _numbers(text: str) -> str:
     if _SECTION_HINT.search(text):
         # "287(g)", "287 g", "287-g" and "287g" all name the same section of the INA.
         text = _SECTION.sub(r"\1\2", text)
@@ -86,10 +89,6 @@ def _legal_forms(text: str) -> str:
         text = _THOUSANDS.sub(lambda m: m.group(0).replace(",", ""), text)
     if "k" in text and _K_HINT.search(text):
         text = _K_SUFFIX.sub(r"\g<1>000", text)
-    if "." in text and _DOTS_HINT.search(text):
-        text = _ACRONYM_DOTS.sub(lambda m: m.group(1).replace(".", "") + " ", text)
-    if "'" in text or "\u2019" in text:
-        text = _POSSESSIVE.sub("", text)
     return text
 
 
