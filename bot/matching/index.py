@@ -16,8 +16,9 @@ from bot.matching.query import facts_wanted
 from bot.matching.text import STOPWORDS, normalise, stem
 
 # How much a word found in each part of an entry counts, relative to the question itself,
-# lightest first (the merge in build_index relies on that order).
-FIELD_WEIGHTS = {"topics": 0.7, "answer": 0.8, "question": 1.0, "phrasings": 1.0, "keywords": 1.0}
+# lightest first (the merge in build_index relies on that order). "question" also holds the
+# hand-written phrasings and keywords: they weigh as much, and one pass over them is faster.
+FIELD_WEIGHTS = {"topics": 0.7, "answer": 0.8, "question": 1.0}
 
 BREAK = "qqbreakqq"  # joins a field's texts; never a word of any language
 
@@ -57,8 +58,9 @@ def build_index(entries: tuple[Entry, ...], name_share: float) -> Index:
                 best[key] = max(best.get(key, 0.0), weight * name_share)
         for key, value in best.items():
             postings[key][index] = value
-        questions.append(" ".join(sorted(content_stems(fields["question"].split()))))
-        normalised.append((fields["question"], fields["answer"]))
+        question = fields["question"].split(f" {BREAK} ", 1)[0]
+        questions.append(" ".join(sorted(content_stems(question.split()))))
+        normalised.append((question, fields["answer"]))
     known_words.discard(BREAK)
     groups = answer_groups([answer for _, answer in normalised])
     return Index(dict(postings), questions, normalised, groups, frozenset(known_words))
@@ -66,9 +68,7 @@ def build_index(entries: tuple[Entry, ...], name_share: float) -> Index:
 
 def _fields(entry: Entry) -> dict[str, tuple[str, ...]]:
     return {
-        "question": (entry.question,),
-        "phrasings": entry.phrasings,
-        "keywords": entry.keywords,
+        "question": (entry.question, *entry.phrasings, *entry.keywords),
         "topics": entry.topics,
         "answer": (entry.answer,),
     }
@@ -86,15 +86,22 @@ def index_keys(words: list[str], stems: list[str], pairs: bool = True) -> tuple[
     for start, length, acronym in find(stems, NAMES):
         named_positions.update(range(start, start + length))
         full.add(stem(acronym[0]))
-    named: set[str] = set()
-    content: list[str] = []  # stems of the content words; "" between two texts
-    for position, word in enumerate(words):
-        if word == BREAK:
-            content.append("")
-        elif word not in STOPWORDS:
-            key = stems[position]
-            content.append(key)
-            (named if position in named_positions else full).add(key)
+    # Comprehensions rather than one loop: this runs over every word of every entry.
+    content = [
+        "" if word == BREAK else key  # "" between two texts: no pair spans them
+        for word, key in zip(words, stems, strict=True)
+        if word not in STOPWORDS
+    ]
+    named = {stems[i] for i in named_positions if words[i] not in STOPWORDS}
+    if named_positions:
+        full.update(
+            key
+            for i, (word, key) in enumerate(zip(words, stems, strict=True))
+            if i not in named_positions and word not in STOPWORDS and word != BREAK
+        )
+    else:
+        full.update(content)
+        full.discard("")
     if pairs:
         full.update(f"{a} {b}" for a, b in itertools.pairwise(content) if a and b)
     return full, named - full
