@@ -36,7 +36,8 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/match_bench.py
-	@if [ -f bench/http_bench.py ]; then $(BIN)/python bench/http_bench.py; fi
+	$(BIN)/python bench/accuracy_bench.py
+	$(BIN)/python bench/http_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
