@@ -69,7 +69,8 @@ def _session(
         where = "in channel" if reply.public else "only visible to you"
         stdout.write(f"qabot ({where})>\n{terminal.render(reply.message)}\n")
         stdout.flush()
-    stdout.write(f"{store.query_count()} questions asked in this session.\n")
+    count = store.query_count()
+    stdout.write(f"{count} question{'' if count == 1 else 's'} asked in this session.\n")
 
 
 def _surface(text: str, command: str) -> tuple[str, str]:
