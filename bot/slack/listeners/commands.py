@@ -29,7 +29,7 @@ async def answer_command(deps: Deps, body: dict[str, Any], started: float) -> No
         return
     if not await deps.claim(command_key(body)):
         return
-    reply = deps.responder.respond(body.get("text") or "", body.get("user_id"))
+    reply = await deps.reply(body.get("text") or "", body.get("user_id"))
     await deps.poster.respond(response_url, reply.message, in_channel=reply.public)
     deps.report("command", reply, started)
 

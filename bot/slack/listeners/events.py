@@ -52,6 +52,6 @@ async def answer_event(
     key = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
     if not await deps.claim(f"event:{key}"):
         return
-    reply = deps.responder.respond(event.get("text") or "", event.get("user"))
+    reply = await deps.reply(event.get("text") or "", event.get("user"))
     await deps.poster.post(event["channel"], reply.message, thread_ts=thread_ts)
     deps.report(surface, reply, started)
