@@ -25,6 +25,7 @@ ACRONYMS: dict[str, str] = {
     "moa": "memorandum of agreement",
     "usao": "united states attorney office",
     "tco": "transnational criminal organization",
+    "pd": "prosecutorial discretion",
     # Named programs without a common acronym: one token each, so that their words alone
     # ("community", "shield") weigh like the words of any other program name.
     "opcommunityshield": "operation community shield",
@@ -102,6 +103,8 @@ PHRASES: dict[str, str] = {
     "next year": "today",
     "as of now": "today",
     "expedited removal": "expeditedremoval",
+    "know your rights": "knowyourrights",
+    "know my rights": "knowyourrights",
     "pull out of": "withdraw from",
     "opt out of": "withdraw from",
     "in plain english": "",
@@ -297,7 +300,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "consistent": ("consist",),
     "hotspot": ("jurisdict", "violent"),
     "violenc": ("violent", "gang"),
-    "inforc": ("termin", "restor", "effect"),
+    "inforc": ("termin", "restor"),
     "focus": ("focus", "priorit"),
     "staf": ("hire", "personnel"),
     "overstay": ("violat", "alien"),
@@ -355,7 +358,7 @@ CONCEPTS: tuple[str, ...] = (
 OFF_DOCUMENT: tuple[str, ...] = (
     # places, programs and documents of other policies
     "sanctuary wall fence travelban refugee refugees asylum h1b lottery greencard citizenship",
-    "naturalization naturalize workpermit ead tps parole expeditedremoval visas",
+    "naturalization naturalize workpermit ead tps parole expeditedremoval visas knowyourrights",
     # money, numbers and history
     "budget cost costs fund funding funded grant grants pay paid fee fees money spend price",
     "salary salaries wage wages statistics statistic percent percentage data created founded",

@@ -32,7 +32,7 @@ from bot.matching.query import facts_wanted, is_question, split_clauses, split_p
 from bot.matching.text import STOPWORDS, normalise, stem
 
 # Chosen from measurements on the development set and on held-out queries (`qabot eval`).
-DEFAULT_THRESHOLD = 0.32
+DEFAULT_THRESHOLD = 0.34
 
 
 _MAX_ALTERNATIVES = 5
@@ -309,10 +309,10 @@ class Matcher:
         if off:
             # Asked about, another subject; mentioned in the story around a question, background.
             weight = self._max_idf * tuning.off_document_weight * unknown_share
-        elif key in self._idf:
-            weight = self._idf[key] * (1.0 - tuning.common_discount * (1.0 - rarity))
-        elif synonyms or prefixed:
-            weight = max(self._idf[a] for a in synonyms or prefixed)
+        elif key in self._idf or synonyms or prefixed:
+            # Everyday English words ("gone", "look") tell less than their rarity here suggests.
+            idf = self._idf.get(key) or max(self._idf[a] for a in synonyms or prefixed)
+            weight = idf * (1.0 - tuning.common_discount * (1.0 - rarity))
         else:
             weight = self._max_idf * tuning.unknown_share * rarity * unknown_share
         if key in lexicon.CONTEXT or (key.isdigit() and key not in self._postings):
