@@ -49,29 +49,32 @@ class Responder:
 
     def respond(self, text: str, user: str | None = None) -> Reply:
         """Reply to a slash command's text, a mention or a direct message."""
+        matcher = self.matcher  # one read: a content reload may swap it at any await elsewhere
         query = clean_query(text)
         keyword = query.lower().strip(" ?!.")
-        entries = self.matcher.catalogue.entries
+        entries = matcher.catalogue.entries
         if keyword in ("", "help"):
             return Reply(ReplyKind.HELP, blocks.help_message(self.command, entries))
         if keyword in ("list", "index", "all"):
             return Reply(ReplyKind.LIST, blocks.list_message(entries))
-        match = self.matcher.match(query)
+        match = matcher.match(query)
         if match.entry is not None:
             return Reply(ReplyKind.ANSWER, blocks.answer_message(match.entry, user, query), match)
         return Reply(
             ReplyKind.DECLINE,
-            blocks.decline_message(query, self.suggestions(match), self.command),
+            blocks.decline_message(query, self.suggestions(match, matcher), self.command),
             match,
         )
 
-    def suggestions(self, match: Match, limit: int = blocks.MAX_SUGGESTIONS) -> list[Entry]:
+    def suggestions(self, match: Match, matcher: Matcher | None = None) -> list[Entry]:
         """The best distinct answers to offer: one entry per answer, none that is mere noise."""
+        matcher = matcher or self.matcher  # the matcher that made ``match``
+        limit = blocks.MAX_SUGGESTIONS
         chosen: list[Entry] = []
         for candidate in match.alternatives:
             if candidate.score < MIN_SUGGESTION_SCORE:
                 break
-            if not any(self.matcher.same_answer(candidate.entry, e) for e in chosen):
+            if not any(matcher.same_answer(candidate.entry, e) for e in chosen):
                 chosen.append(candidate.entry)
             if len(chosen) == limit:
                 break

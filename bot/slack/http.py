@@ -23,7 +23,7 @@ MAX_BODY = 1024 * 1024
 def build_web_app(
     bolt: AsyncApp | None, health: Health, metrics: Metrics | None = None
 ) -> web.Application:
-    """The served routes; without a Bolt app (Socket Mode) only the health check."""
+    """The served routes; without a Bolt app (Socket Mode) only /healthz and /metrics."""
     web_app = web.Application(client_max_size=MAX_BODY)
     web_app.router.add_get(HEALTH_PATH, _health_handler(health))
     if metrics is not None:
