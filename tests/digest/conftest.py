@@ -9,22 +9,23 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.store import Store
-from tests.digest.fake_web_api import TOKEN, FakeWebApi
+from tests.fakes.slack_api import TOKEN, FakeSlackApi
 from tests.store.conftest import store_url  # noqa: F401 (the SQLite + PostgreSQL fixture)
 
 
 @pytest.fixture
-async def web_api() -> AsyncIterator[FakeWebApi]:
-    api = FakeWebApi()
+async def slack_api() -> AsyncIterator[FakeSlackApi]:
+    # It checks the token, so a post under any other token would fail the test.
+    api = FakeSlackApi(token=TOKEN)
     await api.start()
     yield api
-    await api.close()
+    await api.stop()
 
 
 @pytest.fixture
-def client(web_api: FakeWebApi) -> AsyncWebClient:
+def client(slack_api: FakeSlackApi) -> AsyncWebClient:
     # No retry handlers of the SDK's own: the scheduler's retries are under test.
-    return AsyncWebClient(token=TOKEN, base_url=web_api.url, retry_handlers=[])
+    return AsyncWebClient(token=TOKEN, base_url=slack_api.url, retry_handlers=[])
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from bot.digest.schedule import Schedule, Schedules
 from bot.digest.scheduler import Scheduler
 from bot.store import Store
 from tests.digest.clock import FakeClock
-from tests.digest.fake_web_api import TOKEN
+from tests.fakes.slack_api import TOKEN
 
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "qa.yaml"
 

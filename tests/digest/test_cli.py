@@ -16,8 +16,8 @@ from bot.digest.due import next_due
 from bot.digest.schedule import load_schedules
 from bot.store import Store
 from tests.conftest import CONTENT, ROOT
-from tests.digest.fake_web_api import TOKEN, FakeWebApi
 from tests.digest.test_schedule import EXAMPLE, GOOD
+from tests.fakes.slack_api import TOKEN, FakeSlackApi
 
 ENV = ("SLACK_BOT_TOKEN", "SLACK_API_URL", "QABOT_SCHEDULES", "QABOT_DATABASE_URL")
 
@@ -147,14 +147,14 @@ async def _qabot(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
 
 
 async def test_post_now_goes_through_the_web_api_and_is_recorded(
-    env: dict[str, str], web_api: FakeWebApi
+    env: dict[str, str], slack_api: FakeSlackApi
 ) -> None:
-    env = {**env, "SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": web_api.url}
+    env = {**env, "SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": slack_api.url}
     code, out, err = await _qabot("digest", "post", "weekly", env=env)
     assert (code, err) == (0, "")
-    (post,) = web_api.posts
-    assert out == f"digest weekly: posted to C1 (q1), ts {post['ts']}\n"
-    assert "Released February 21, 2017" in str(post["blocks"])
+    (post,) = slack_api.posts
+    assert out == f"digest weekly: posted to C1 (q1), ts {post.ts}\n"
+    assert "Released February 21, 2017" in str(post.blocks)
     assert TOKEN not in out + err
     # Recorded like a scheduled post: the rotation moves on.
     code, out, _ = await _qabot("digest", "post", "weekly", env=env)
@@ -167,9 +167,11 @@ async def test_post_now_goes_through_the_web_api_and_is_recorded(
     store.close()
 
 
-async def test_post_to_a_channel_without_the_bot(env: dict[str, str], web_api: FakeWebApi) -> None:
-    web_api.refuse = {"C2": "not_in_channel"}
-    env = {**env, "SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": web_api.url}
+async def test_post_to_a_channel_without_the_bot(
+    env: dict[str, str], slack_api: FakeSlackApi
+) -> None:
+    slack_api.refuse("C2", "not_in_channel")
+    env = {**env, "SLACK_BOT_TOKEN": TOKEN, "SLACK_API_URL": slack_api.url}
     code, _, err = await _qabot("digest", "post", "one", env=env)
     assert code == 1
     assert "digest one: cannot post to channel C2: not_in_channel" in err

@@ -13,7 +13,7 @@ from bot.digest.schedule import ScheduleError
 from bot.digest.scheduler import build_scheduler, run_scheduler
 from bot.settings import Settings
 from bot.store import Store
-from tests.digest.fake_web_api import FakeWebApi
+from tests.fakes.slack_api import FakeSlackApi
 
 EVERY_MINUTE = """\
 schedules:
@@ -38,16 +38,16 @@ def settings_for(tmp_path: Path, schedules: str | None) -> Settings:
 
 
 async def test_posts_the_due_slot_and_stops_when_told(
-    tmp_path: Path, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    tmp_path: Path, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
     settings = settings_for(tmp_path, EVERY_MINUTE)
     stop = asyncio.Event()
     task = asyncio.create_task(run_scheduler(settings, client, lambda: catalogue, stop))
     # The slot of the current minute is within the grace period: it is posted at once.
-    await asyncio.wait_for(web_api.posted.wait(), timeout=30)
+    await slack_api.wait_for("chat.postMessage")
     stop.set()
     await asyncio.wait_for(task, timeout=10)
-    assert web_api.posts[0]["channel"] == "C1"
+    assert slack_api.posts[0].channel == "C1"
     store = Store(settings.database_url)
     assert [(s.schedule, s.status, s.entry_id) for s in store.slots()][:1] == [
         ("minutely", "posted", "q3")

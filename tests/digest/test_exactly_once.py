@@ -13,12 +13,12 @@ from bot.digest.scheduler import Scheduler
 from bot.store import Store
 from tests.conftest import ROOT
 from tests.digest.clock import FakeClock
-from tests.digest.fake_web_api import TOKEN, FakeWebApi
 from tests.digest.racer import EXPECTED, SCHEDULES, STEPS, T0
+from tests.fakes.slack_api import TOKEN, FakeSlackApi
 
 
 async def test_two_replicas_post_every_slot_exactly_once(
-    store_url: str, catalogue: Catalogue, web_api: FakeWebApi
+    store_url: str, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
     clock = FakeClock(T0)
     stores = [Store(store_url), Store(store_url)]
@@ -28,7 +28,7 @@ async def test_two_replicas_post_every_slot_exactly_once(
         Scheduler(
             SCHEDULES,
             store,
-            AsyncWebClient(token=TOKEN, base_url=web_api.url, retry_handlers=[]),
+            AsyncWebClient(token=TOKEN, base_url=slack_api.url, retry_handlers=[]),
             lambda: catalogue,
             grace=dt.timedelta(hours=6),
             clock=clock,
@@ -43,10 +43,11 @@ async def test_two_replicas_post_every_slot_exactly_once(
             outcomes.extend(result)
 
     slots = {
-        (p["metadata"]["event_payload"]["schedule"], p["metadata"]["event_payload"]["due_at"])
-        for p in web_api.posts
+        (p.metadata["event_payload"]["schedule"], p.metadata["event_payload"]["due_at"])
+        for p in slack_api.posts
+        if p.metadata is not None
     }
-    assert len(web_api.posts) == EXPECTED
+    assert len(slack_api.posts) == EXPECTED
     assert len(slots) == EXPECTED
     assert len(outcomes) == EXPECTED and {o.status for o in outcomes} == {"posted"}
     recorded = stores[0].slots()
@@ -54,13 +55,13 @@ async def test_two_replicas_post_every_slot_exactly_once(
     # The rotation stayed in order although either replica may have posted any slot.
     rotated = [r.entry_id for r in stores[1].slots("rotate")]
     assert rotated == [e.id for e in catalogue.entries[:12]]
-    assert [p["channel"] for p in web_api.posts].count("C3") == 6
+    assert [p.channel for p in slack_api.posts].count("C3") == 6
     for s in stores:
         s.close()
 
 
 async def test_two_replica_processes_post_every_slot_exactly_once(
-    store_url: str, web_api: FakeWebApi
+    store_url: str, slack_api: FakeSlackApi
 ) -> None:
     procs = [
         await asyncio.create_subprocess_exec(
@@ -68,7 +69,7 @@ async def test_two_replica_processes_post_every_slot_exactly_once(
             "-m",
             "tests.digest.racer",
             store_url,
-            web_api.url,
+            slack_api.url,
             f"process-{n}",
             cwd=ROOT,
             stdin=asyncio.subprocess.PIPE,
@@ -88,10 +89,11 @@ async def test_two_replica_processes_post_every_slot_exactly_once(
     posted_by = [int(out.decode().strip()) for out, _ in results]
     assert sum(posted_by) == EXPECTED
     slots = {
-        (p["metadata"]["event_payload"]["schedule"], p["metadata"]["event_payload"]["due_at"])
-        for p in web_api.posts
+        (p.metadata["event_payload"]["schedule"], p.metadata["event_payload"]["due_at"])
+        for p in slack_api.posts
+        if p.metadata is not None
     }
-    assert len(web_api.posts) == len(slots) == EXPECTED
+    assert len(slack_api.posts) == len(slots) == EXPECTED
     store = Store(store_url)
     assert [s.status for s in store.slots()] == ["posted"] * EXPECTED
     store.close()

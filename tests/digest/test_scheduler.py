@@ -15,7 +15,7 @@ from bot.digest.schedule import Schedule, Schedules
 from bot.digest.scheduler import RetryPolicy, Scheduler
 from bot.store import Store
 from tests.digest.clock import FakeClock
-from tests.digest.fake_web_api import FakeWebApi, Scripted
+from tests.fakes.slack_api import FakeSlackApi, Scripted
 
 UTC = dt.UTC
 MONDAY = dt.datetime(2026, 3, 9, 13, 0, tzinfo=UTC)  # 9:00 in New York, first Monday of EDT
@@ -57,7 +57,7 @@ def scheduler(
 
 
 async def test_due_slot_is_posted_once(
-    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
     clock = FakeClock(MONDAY + dt.timedelta(seconds=20))
     s = scheduler(store, client, catalogue, clock)
@@ -66,29 +66,29 @@ async def test_due_slot_is_posted_once(
     assert await s.tick() == []
     clock.advance(hours=1)
     assert await s.tick() == []
-    (post,) = web_api.posts
-    assert post["channel"] == "C1"
-    assert post["metadata"] == slot_metadata("weekly", MONDAY)
-    assert catalogue.get("q1").answer in post["text"]  # type: ignore[union-attr]
+    (post,) = slack_api.posts
+    assert post.channel == "C1"
+    assert post.metadata == slot_metadata("weekly", MONDAY)
+    assert catalogue.get("q1").answer in post.text  # type: ignore[union-attr,operator]
     (slot,) = store.slots("weekly")
     assert (slot.status, slot.entry_id, slot.message_ts, slot.attempts) == (
         "posted",
         "q1",
-        post["ts"],
+        post.ts,
         1,
     )
 
 
 async def test_nothing_posted_before_the_due_time(
-    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
     s = scheduler(store, client, catalogue, FakeClock(MONDAY - dt.timedelta(seconds=1)))
     assert await s.tick() == []
-    assert web_api.calls == []
+    assert slack_api.calls == []
 
 
 async def test_catch_up_after_downtime_posts_the_latest_slot_once(
-    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
     clock = FakeClock(MONDAY)
     s = scheduler(store, client, catalogue, clock)
@@ -99,19 +99,19 @@ async def test_catch_up_after_downtime_posts_the_latest_slot_once(
     assert outcome.due_at == MONDAY + 3 * WEEK
     assert await s.tick() == []
     assert [slot.due_at for slot in store.slots("weekly")] == [MONDAY, MONDAY + 3 * WEEK]
-    assert len(web_api.posts) == 2
+    assert len(slack_api.posts) == 2
 
 
 async def test_slot_older_than_the_grace_period_is_skipped(
-    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
     s = scheduler(store, client, catalogue, FakeClock(MONDAY + GRACE + dt.timedelta(minutes=1)))
     assert await s.tick() == []
-    assert web_api.posts == [] and store.slots() == []
+    assert slack_api.posts == [] and store.slots() == []
 
 
 async def test_rotation_continues_after_a_restart(
-    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
     clock = FakeClock(MONDAY)
     index = weekly("index", kind="index", cron="0 9 * * 2")  # same channel, no entry
@@ -129,7 +129,7 @@ async def test_rotation_continues_after_a_restart(
     rotated = [s.entry_id for s in store.slots("weekly")]
     assert rotated == ["q1", "q2", "q3"]
     assert len(store.slots("index")) == 3
-    assert len(web_api.posts_to("C1")) == 6
+    assert len(slack_api.posts_to("C1")) == 6
 
 
 async def test_rotation_repeats_only_after_every_entry(
@@ -146,19 +146,21 @@ async def test_rotation_repeats_only_after_every_entry(
 
 
 async def test_rate_limit_and_server_errors_are_retried_with_backoff(
-    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
-    web_api.script = [
-        Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "7"}),
-        Scripted(500, {"ok": False, "error": "internal_error"}),
-        Scripted(503, "upstream unavailable"),
-    ]
+    slack_api.script(
+        "chat.postMessage",
+        Scripted.rate_limited(7),
+        Scripted.slack_error("internal_error", status=500),
+        Scripted(503, body="upstream unavailable"),
+    )
     clock = FakeClock(MONDAY)
     (outcome,) = await scheduler(store, client, catalogue, clock).tick()
     assert outcome.status == "posted"
     assert clock.sleeps == [7, 4, 8]  # Retry-After honoured, then exponential backoff
-    assert web_api.calls.count("chat.postMessage") == 4
-    assert len(web_api.posts) == 1
+    attempts = slack_api.calls_to("chat.postMessage", ok_only=False)
+    assert [c.status for c in attempts] == [429, 500, 503, 200]
+    assert len(slack_api.posts) == 1
     (slot,) = store.slots()
     assert (slot.status, slot.attempts) == ("posted", 4)
 
@@ -167,10 +169,11 @@ async def test_refused_channel_is_logged_and_others_still_post(
     store: Store,
     client: AsyncWebClient,
     catalogue: Catalogue,
-    web_api: FakeWebApi,
+    slack_api: FakeSlackApi,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    web_api.refuse = {"CX": "not_in_channel", "CY": "channel_not_found"}
+    slack_api.refuse("CX", "not_in_channel")
+    slack_api.refuse("CY", "channel_not_found")
     clock = FakeClock(MONDAY)
     schedules = (weekly("outside", "CX"), weekly("gone", "CY"), weekly("fine", "C1"))
     s = scheduler(store, client, catalogue, clock, *schedules)
@@ -182,16 +185,16 @@ async def test_refused_channel_is_logged_and_others_still_post(
     assert "digest gone: cannot post to channel CY: channel_not_found" in caplog.text
     assert store.slots("outside")[0].error == "not_in_channel"
     # A refused slot is recorded as failed and not hammered again.
-    calls = len(web_api.calls)
+    calls = len(slack_api.calls)
     clock.advance(minutes=30)
     assert await s.tick() == []
-    assert len(web_api.calls) == calls
+    assert len(slack_api.calls) == calls
 
 
 async def test_slot_given_back_after_failed_retries_is_retried_later(
-    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
-    web_api.script = [Scripted(500, {"ok": False, "error": "internal_error"}) for _ in range(3)]
+    slack_api.script("chat.postMessage", *[Scripted.slack_error("internal_error", status=500)] * 3)
     clock = FakeClock(MONDAY)
     retry = RetryPolicy(attempts=3, give_back_for=dt.timedelta(minutes=2))
     s = scheduler(store, client, catalogue, clock, retry=retry)
@@ -203,12 +206,12 @@ async def test_slot_given_back_after_failed_retries_is_retried_later(
     clock.advance(minutes=2, seconds=1)
     (outcome,) = await s.tick()
     assert (outcome.status, outcome.entry_id) == ("posted", "q1")
-    assert len(web_api.posts) == 1
+    assert len(slack_api.posts) == 1
     assert store.slots()[0].attempts == 4
 
 
 async def test_claim_of_a_dead_poster_is_retried_once_it_expires(
-    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
     lease = dt.timedelta(minutes=10)
     assert store.claim_slot("weekly", MONDAY, "C1", "dead", lease, now=MONDAY)
@@ -218,11 +221,11 @@ async def test_claim_of_a_dead_poster_is_retried_once_it_expires(
     clock.set(MONDAY + lease + dt.timedelta(seconds=1))
     (outcome,) = await s.tick()
     assert outcome.status == "posted"
-    assert len(web_api.posts) == 1
+    assert len(slack_api.posts) == 1
 
 
 async def test_crash_between_post_and_mark_does_not_post_again(
-    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
     # A poster claimed the slot, noted its attempt, posted, and died before marking it posted.
     lease = dt.timedelta(minutes=10)
@@ -236,26 +239,26 @@ async def test_crash_between_post_and_mark_does_not_post_again(
     clock = FakeClock(MONDAY + lease + dt.timedelta(minutes=1))
     (outcome,) = await scheduler(store, client, catalogue, clock, lease=lease).tick()
     assert (outcome.status, outcome.ts) == ("posted", earlier["ts"])
-    assert len(web_api.posts) == 1
+    assert len(slack_api.posts) == 1
     (slot,) = store.slots()
     assert (slot.status, slot.entry_id, slot.message_ts) == ("posted", "q1", earlier["ts"])
 
 
 async def test_post_whose_answer_was_lost_is_not_posted_twice(
-    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
-    web_api.script = [Scripted(post_then_drop=True)]
+    slack_api.script("chat.postMessage", Scripted.post_then_drop())
     (outcome,) = await scheduler(store, client, catalogue, FakeClock(MONDAY)).tick()
     assert outcome.status == "posted"
-    assert len(web_api.posts) == 1
-    assert "conversations.history" in web_api.calls
+    assert len(slack_api.posts) == 1
+    assert slack_api.calls_to("conversations.history")
 
 
 async def test_earlier_post_unknowable_then_it_is_posted(
     store: Store,
     client: AsyncWebClient,
     catalogue: Catalogue,
-    web_api: FakeWebApi,
+    slack_api: FakeSlackApi,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     lease = dt.timedelta(minutes=10)
@@ -263,7 +266,7 @@ async def test_earlier_post_unknowable_then_it_is_posted(
     store.start_attempt(
         "weekly", MONDAY, "dead", attempts=1, entry_id="q5", lease_until=MONDAY + lease
     )
-    web_api.history_error = "missing_scope"
+    slack_api.script("conversations.history", Scripted.slack_error("missing_scope"))
     clock = FakeClock(MONDAY + 2 * lease)
     with caplog.at_level(logging.WARNING, logger="qabot.digest"):
         (outcome,) = await scheduler(store, client, catalogue, clock, lease=lease).tick()
@@ -273,7 +276,7 @@ async def test_earlier_post_unknowable_then_it_is_posted(
 
 
 async def test_run_wakes_at_each_due_time_until_stopped(
-    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
     stop = asyncio.Event()
     daily = weekly("daily", cron="0 9 * * *")
@@ -290,13 +293,13 @@ async def test_run_wakes_at_each_due_time_until_stopped(
     await asyncio.wait_for(s.run(stop), timeout=30)
     days = [MONDAY + dt.timedelta(days=d) for d in range(4)]
     assert [slot.due_at for slot in store.slots()] == days
-    assert len(web_api.posts) == 4
+    assert len(slack_api.posts) == 4
     # It slept until each due time, not in small steps.
     assert len(clock.sleeps) == 5
 
 
 async def test_run_across_spring_forward_posts_at_nine_new_york_time(
-    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
     stop = asyncio.Event()
     end = dt.datetime(2026, 3, 17, tzinfo=UTC)
@@ -318,7 +321,7 @@ async def test_run_across_spring_forward_posts_at_nine_new_york_time(
 
 
 async def test_a_settled_slot_is_not_claimed_again_on_later_polls(
-    store: Store, client: AsyncWebClient, catalogue: Catalogue, web_api: FakeWebApi
+    store: Store, client: AsyncWebClient, catalogue: Catalogue, slack_api: FakeSlackApi
 ) -> None:
     claims: list[str] = []
 

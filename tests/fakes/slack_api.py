@@ -1,7 +1,8 @@
 """A stand-in of the Slack Web API and of response_url endpoints: records every call.
 
-Each call can be scripted to fail first (429 with Retry-After, 500) or to answer slowly;
-tests await calls instead of sleeping.
+Each call can be scripted to fail first (429 with Retry-After, 500, a Slack error body), to
+answer slowly, or to post and then drop the connection; tests await calls instead of sleeping.
+Posted messages are kept, and ``conversations.history`` answers from them.
 """
 
 from __future__ import annotations
@@ -20,17 +21,24 @@ from tests.fakes.loopback import serve
 
 RESPONSE_URL = "response_url"
 CLIENT_GONE = 499
+# The bot token of a stand-in started with ``token=TOKEN``; any other is ``invalid_auth``.
+TOKEN = "xoxb-test-token"
 # How long a test waits for something the bot should do before it fails.
 WAIT_SECONDS = 10.0
 
 
 @dataclass(frozen=True)
 class Scripted:
-    """One scripted answer: an HTTP status, extra headers, and a delay before answering."""
+    """One scripted answer: an HTTP status, extra headers, and a delay before answering.
+
+    ``body`` replaces the answer (JSON, or text when a string); ``then_drop`` posts, then hangs up.
+    """
 
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    body: dict[str, Any] | str | None = None
+    then_drop: bool = False
 
     @classmethod
     def rate_limited(cls, retry_after: int = 0) -> Scripted:
@@ -44,20 +52,45 @@ class Scripted:
     def slow(cls, seconds: float) -> Scripted:
         return cls(200, delay=seconds)
 
+    @classmethod
+    def slack_error(cls, error: str, status: int = 200) -> Scripted:
+        """Slack's own refusal, ``{"ok": false, "error": ...}``; Slack sends most with a 200."""
+        return cls(status, body={"ok": False, "error": error})
+
+    @classmethod
+    def post_then_drop(cls) -> Scripted:
+        """Post the message, then drop the connection: the poster never learns it succeeded."""
+        return cls(then_drop=True)
+
 
 @dataclass(frozen=True)
 class Call:
-    """A request the bot made: the method (or ``response_url``), its body, our status."""
+    """A request the bot made: the method (or ``response_url``), its body, our status.
+
+    ``error`` is the Slack error the stand-in answered with, if it refused the call.
+    """
 
     method: str
     body: dict[str, Any]
     status: int
     path: str
     headers: dict[str, str]
+    error: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.status == 200
+        return self.status == 200 and self.error is None
+
+
+@dataclass(frozen=True)
+class Post:
+    """A message ``chat.postMessage`` posted, with the ts it was given."""
+
+    channel: str
+    ts: str
+    text: str | None
+    blocks: Any
+    metadata: dict[str, Any] | None
 
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
@@ -66,12 +99,18 @@ Handler = Callable[[dict[str, Any]], dict[str, Any]]
 class FakeSlackApi:
     """An aiohttp server on a free loopback port answering like the Web API."""
 
-    def __init__(self, bot_user_id: str = "UBOT", bot_id: str = "BBOT") -> None:
+    def __init__(
+        self, bot_user_id: str = "UBOT", bot_id: str = "BBOT", token: str | None = None
+    ) -> None:
         self.bot_user_id = bot_user_id
         self.bot_id = bot_id
+        # When set, Web API calls must carry this bot token (response_url posts need none).
+        self.token = token
         self.calls: list[Call] = []
+        self.posts: list[Post] = []
         self.handlers: dict[str, Handler] = {}
         self._script: dict[str, deque[Scripted]] = defaultdict(deque)
+        self._refused: dict[str, str] = {}
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -82,6 +121,8 @@ class FakeSlackApi:
     async def start(self) -> None:
         app = web.Application(client_max_size=4 * 1024 * 1024)
         app.router.add_post("/api/{method}", self._api)
+        # slack_sdk reads some methods (conversations.history) with a GET.
+        app.router.add_get("/api/{method}", self._api)
         app.router.add_post("/respond/{key}", self._respond)
         # For callers in another process (the HTTP benchmark): what was recorded so far.
         app.router.add_get("/_calls", self._list_calls)
@@ -106,6 +147,13 @@ class FakeSlackApi:
         """The next calls of ``method`` (or ``response_url``) get these answers, in order."""
         self._script[method].extend(answers)
 
+    def refuse(self, channel: str, error: str) -> None:
+        """Every later call naming ``channel`` is refused with this Slack error."""
+        self._refused[channel] = error
+
+    def posts_to(self, channel: str) -> list[Post]:
+        return [p for p in self.posts if p.channel == channel]
+
     def calls_to(self, method: str, ok_only: bool = True) -> list[Call]:
         return [c for c in self.calls if c.method == method and (c.ok or not ok_only)]
 
@@ -125,19 +173,49 @@ class FakeSlackApi:
     async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         body = await _read_body(request)
+        headers = _headers(request)
+        # Refusals come first and use up no scripted answer, meant for the calls that get through.
+        refusal = self._refusal(body, headers)
+        if refusal is not None:
+            await self._record(Call(method, body, 200, request.path, headers, refusal))
+            return web.json_response({"ok": False, "error": refusal})
         scripted = self._next(method)
         if scripted.delay:
             await asyncio.sleep(scripted.delay)
-        if scripted.status != 200:
-            await self._record(Call(method, body, scripted.status, request.path, _headers(request)))
-            return web.json_response(
-                {"ok": False, "error": "ratelimited" if scripted.status == 429 else "fatal_error"},
-                status=scripted.status,
-                headers=scripted.headers,
-            )
+        if scripted.then_drop:
+            self._answer(method, body)
+            # Slack did post it: only the answer is lost, so the call counts as delivered.
+            await self._record(Call(method, body, 200, request.path, headers))
+            assert request.transport is not None
+            request.transport.abort()
+            raise web.HTTPInternalServerError()
+        if scripted.body is not None or scripted.status != 200:
+            return await self._scripted_answer(method, body, request.path, headers, scripted)
         answer = self._answer(method, body)
-        await self._record(Call(method, body, 200, request.path, _headers(request)))
+        await self._record(Call(method, body, 200, request.path, headers))
         return web.json_response(answer)
+
+    async def _scripted_answer(
+        self,
+        method: str,
+        body: dict[str, Any],
+        path: str,
+        headers: dict[str, str],
+        scripted: Scripted,
+    ) -> web.StreamResponse:
+        answer = scripted.body
+        if answer is None:
+            answer = {
+                "ok": False,
+                "error": "ratelimited" if scripted.status == 429 else "fatal_error",
+            }
+        error = None
+        if isinstance(answer, dict) and not answer.get("ok"):
+            error = str(answer.get("error"))
+        await self._record(Call(method, body, scripted.status, path, headers, error))
+        if isinstance(answer, str):
+            return web.Response(status=scripted.status, text=answer, headers=scripted.headers)
+        return web.json_response(answer, status=scripted.status, headers=scripted.headers)
 
     async def _respond(self, request: web.Request) -> web.StreamResponse:
         body = await _read_body(request)
@@ -157,6 +235,11 @@ class FakeSlackApi:
             [{"method": c.method, "path": c.path, "status": c.status} for c in self.calls]
         )
 
+    def _refusal(self, body: dict[str, Any], headers: dict[str, str]) -> str | None:
+        if self.token is not None and headers.get("authorization") != f"Bearer {self.token}":
+            return "invalid_auth"
+        return self._refused.get(str(body.get("channel")))
+
     def _next(self, method: str) -> Scripted:
         queue = self._script.get(method)
         return queue.popleft() if queue else Scripted()
@@ -174,12 +257,39 @@ class FakeSlackApi:
                 "user_id": self.bot_user_id,
                 "bot_id": self.bot_id,
             }
-        if method in ("chat.postMessage", "chat.update"):
+        if method == "chat.postMessage":
+            post = self._keep(body)
+            return {"ok": True, "channel": post.channel, "ts": post.ts}
+        if method == "chat.update":
             ts = body.get("ts") or f"1700000000.{next(self._ts):06d}"
             return {"ok": True, "channel": body.get("channel"), "ts": ts}
+        if method == "conversations.history":
+            return {"ok": True, "messages": self._history(body), "has_more": False}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         return {"ok": True}
+
+    def _keep(self, body: dict[str, Any]) -> Post:
+        metadata = body.get("metadata")
+        if isinstance(metadata, str):  # a form-encoded post carries it as JSON text
+            metadata = json.loads(metadata)
+        ts = str(body.get("ts") or f"1700000000.{next(self._ts):06d}")
+        post = Post(str(body.get("channel")), ts, body.get("text"), body.get("blocks"), metadata)
+        self.posts.append(post)
+        return post
+
+    def _history(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        """The channel's posts, newest first; ``oldest`` is ignored, as our ts are not times."""
+        with_metadata = str(body.get("include_all_metadata", "")).lower() in {"1", "true"}
+        return [
+            {
+                "type": "message",
+                "ts": p.ts,
+                "text": p.text,
+                **({"metadata": p.metadata} if with_metadata and p.metadata else {}),
+            }
+            for p in reversed(self.posts_to(str(body.get("channel"))))
+        ]
 
     async def _record(self, call: Call) -> None:
         async with self._changed:
@@ -188,12 +298,14 @@ class FakeSlackApi:
 
 
 async def _read_body(request: web.Request) -> dict[str, Any]:
+    # A GET carries its arguments in the query; a POST in JSON or a form.
+    args: dict[str, Any] = dict(request.query)
     raw = await request.text()
     if not raw:
-        return {}
+        return args
     if request.content_type == "application/json":
-        return json.loads(raw)
-    return {k: v for k, v in (await request.post()).items()}
+        return {**args, **json.loads(raw)}
+    return {**args, **(await request.post())}
 
 
 def _headers(request: web.Request) -> dict[str, str]:
