@@ -7,6 +7,7 @@ two replicas sharing a database can never both claim the same event or digest sl
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
 SCHEMA_VERSION = 1
+_SCHEMA_ATTEMPTS = 10
 
 metadata = MetaData()
 
@@ -118,6 +120,20 @@ class Store:
 
     def create_schema(self) -> None:
         """Create missing tables and record the schema version; safe to run on every start."""
+        for attempt in range(_SCHEMA_ATTEMPTS):
+            try:
+                self._create_schema()
+                return
+            except OperationalError as exc:
+                # SQLite answers "database is locked" at once, without waiting, when another
+                # process wrote between this transaction's read and its write: start again.
+                if "locked" not in str(exc) or attempt == _SCHEMA_ATTEMPTS - 1:
+                    raise StoreError(
+                        f"{self.safe_url}: cannot prepare the state store: {exc}"
+                    ) from None
+                time.sleep(0.05 * (attempt + 1))
+
+    def _create_schema(self) -> None:
         try:
             self._create_tables()
             with self.engine.begin() as conn:
@@ -131,6 +147,8 @@ class Store:
                     )
         except IntegrityError:
             pass  # another replica created the schema at the same moment; it is there now
+        except OperationalError:
+            raise
         except SQLAlchemyError as exc:
             raise StoreError(f"{self.safe_url}: cannot prepare the state store: {exc}") from None
 
