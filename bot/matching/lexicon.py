@@ -300,7 +300,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "consistent": ("consist",),
     "hotspot": ("jurisdict", "violent"),
     "violenc": ("violent", "gang"),
-    "inforc": ("termin", "restor"),
     "focus": ("focus", "priorit"),
     "staf": ("hire", "personnel"),
     "overstay": ("violat", "alien"),
@@ -374,11 +373,12 @@ OFF_DOCUMENT: tuple[str, ...] = (
 )
 
 # Words that name the document itself rather than any one answer ("the interior EO", "the Kelly
-# memo"): they set the context of a question, so they weigh little whatever their rarity.
+# memo"), or ask only whether something still holds ("in effect"): they set the context of a
+# question, so they weigh little whatever their rarity.
 CONTEXT: frozenset[str] = frozenset(
     """
     eo order execut memo memoranda memorandum guidanc kelli feb februari 2017 dhs depart homeland
-    secur 13768 implement trump administr new
+    secur 13768 implement trump administr new inforc
     """.split()
 )
 
