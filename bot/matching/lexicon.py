@@ -395,6 +395,7 @@ QUESTION_TYPES: dict[str, str] = {
     "procedure": r"\b(how (do|can|should) (i|we)|where (do|can|should) (i|we)|how to (file|apply|"
     r"report|request|get|find|sign up|complain))\b",
     "person": r"\bwho (runs|heads|leads|directs|is in charge|is the (head|director|chief))\b",
+    "comparison": r"\b(difference between|differences between|compared (to|with)|versus)\b",
 }
 ANSWER_FACTS: dict[str, str] = {
     "quantity": r"\b\d[\d,.]*\b",
@@ -403,6 +404,7 @@ ANSWER_FACTS: dict[str, str] = {
     "place": r"(?!)",
     "procedure": r"(?!)",
     "person": r"(?!)",
+    "comparison": r"(?!)",
 }
 
 # Words that alone make no question: greetings, thanks and chatter. A query of only these
