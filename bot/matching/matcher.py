@@ -315,7 +315,7 @@ class Matcher:
             weight = idf * (1.0 - tuning.common_discount * (1.0 - rarity))
         else:
             weight = self._max_idf * tuning.unknown_share * rarity * unknown_share
-        if key in lexicon.CONTEXT or (key.isdigit() and key not in self._postings):
+        if not off and (key in lexicon.CONTEXT or (key.isdigit() and key not in self._postings)):
             # Dates and numbers the documents never mention ("the feb 20 memo") set context.
             weight *= tuning.context_share
         weight *= share
