@@ -41,6 +41,8 @@ def test_direct_lookup_of_a_missing_number_is_not_an_answer(matcher: Matcher) ->
         ("deferred action kids?", {"q22"}),
         ("287g?", {"q11", "q12"}),
         ("what is Operation Community Shield", {"q17"}),  # a name only the answer contains
+        ("is PD still a thing at ice?", {"q3"}),  # prosecutorial discretion
+        ("criminal priorities still in effect?", {"q20"}),  # "in effect" is no topic
     ],
 )
 def test_acronyms_names_and_short_queries(matcher: Matcher, query: str, expected: set) -> None:
@@ -119,6 +121,9 @@ def test_chatter_is_declined(matcher: Matcher, query: str) -> None:
         "when was the executive order revoked in 2021",
         "how much does the 287(g) program cost",
         "can ICE arrest people at hospitals",
+        "whats the difference between ICE and CBP",  # no answer compares
+        "is EO 13768 still in force today",  # the release cannot speak of today
+        "is PD still a thing in 2025",  # nor of later years
     ],
 )
 def test_near_misses_decline_with_alternatives(matcher: Matcher, query: str) -> None:
