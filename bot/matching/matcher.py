@@ -83,10 +83,6 @@ class Match:
     score: float
     alternatives: tuple[Candidate, ...] = ()
 
-    @property
-    def answered(self) -> bool:
-        return self.entry is not None
-
     def as_dict(self) -> dict[str, Any]:
         """The match result of the outside interface (``ask --json``, ``match --jsonl``)."""
         return {

@@ -24,6 +24,7 @@ from sqlalchemy import (
     create_engine,
     delete,
     event,
+    func,
     insert,
     select,
     text,
@@ -220,7 +221,7 @@ class Store:
 
     def query_count(self) -> int:
         with self.engine.connect() as conn:
-            return len(conn.execute(select(query_log.c.id)).all())
+            return conn.execute(select(func.count()).select_from(query_log)).scalar_one()
 
     # -- digest slots ------------------------------------------------------------------------
 
