@@ -12,7 +12,8 @@ from typing import TextIO
 from bot.content import ContentError, load_catalogue
 from bot.content.importer import parse_release, to_content
 from bot.digest.cli import add_digest_commands
-from bot.matching import Matcher
+from bot.matching import Matcher, Semantics
+from bot.matching.embedding import ModelError, Progress
 from bot.matching.evaluation import evaluate, format_report, load_queries
 from bot.render import terminal
 from bot.responder import Responder
@@ -63,13 +64,38 @@ def settings_from(args: argparse.Namespace) -> Settings:
         raise CliError(str(exc), EXIT_CONFIG) from None
 
 
+def load_semantics(settings: Settings) -> Semantics:
+    """The embedding model named by the settings; a missing or corrupt one is a CliError."""
+    try:
+        return Semantics.load(
+            settings.embedding_model, settings.embedding_sha256, settings.cache_dir
+        )
+    except ModelError as exc:
+        raise CliError(f"qabot: embedding model: {exc}", EXIT_CONFIG) from None
+
+
 def build_matcher(settings: Settings) -> Matcher:
     """Load the content named by the settings and index it; content errors become CliError."""
     try:
         catalogue = load_catalogue(settings.content)
     except ContentError as exc:
         raise CliError(f"{exc}\ncontent is invalid; fix it and run: qabot content check") from None
-    return Matcher(catalogue, settings.match_threshold)
+    semantics = load_semantics(settings)
+    return Matcher(catalogue, semantics, settings.match_threshold, progress=progress_printer())
+
+
+def progress_printer(minimum: int = 500) -> Progress:
+    """Reports a cold embedding build of ``minimum`` texts or more on stderr, in tenths."""
+    printed = -1
+
+    def report(done: int, total: int) -> None:
+        nonlocal printed
+        tenth = done * 10 // total
+        if total >= minimum and tenth != printed:
+            printed = tenth
+            print(f"qabot: embedding content {done}/{total}", file=sys.stderr, flush=True)
+
+    return report
 
 
 # -- commands --------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from typing import Any
 from watchfiles import Change, awatch
 
 from bot.content import ContentError, load_catalogue
-from bot.matching import Matcher
+from bot.matching import Matcher, Semantics
 from bot.observability.metrics import Metrics
 from bot.responder import Responder
 
@@ -60,6 +60,7 @@ class ContentReloader:
         self,
         responder: Responder,
         path: str | Path,
+        semantics: Semantics,
         threshold: float | None = None,
         metrics: Metrics | None = None,
         *,
@@ -68,6 +69,7 @@ class ContentReloader:
     ) -> None:
         self.responder = responder
         self.path = Path(path)
+        self.semantics = semantics
         self.threshold = threshold
         self.metrics = metrics
         self.watch = watch
@@ -91,7 +93,7 @@ class ContentReloader:
                 catalogue = load_catalogue(self.path)
                 matcher = None
                 if catalogue.version != self.responder.matcher.catalogue.version:
-                    matcher = Matcher(catalogue, self.threshold)
+                    matcher = Matcher(catalogue, self.semantics, self.threshold)
             except ContentError as exc:
                 return self._reject(tuple(str(p) for p in exc.problems), generation)
             except Exception as exc:

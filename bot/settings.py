@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
@@ -10,6 +11,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.endpoints import DEFAULT_PORT
 
 DEFAULT_DATABASE_URL = "sqlite:///qabot-state.sqlite3"
+
+
+def _default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "qabot"
 
 
 class SettingsError(Exception):
@@ -37,6 +43,11 @@ class Settings(BaseSettings):
     metrics_port: int | None = Field(default=None, ge=1, le=65535, alias="QABOT_METRICS_PORT")
     socket_grace_seconds: int = Field(default=60, ge=0, alias="QABOT_SOCKET_GRACE_SECONDS")
     watch_content: bool = Field(default=True, alias="QABOT_WATCH_CONTENT")
+    embedding_model: Path | None = Field(default=None, alias="QABOT_EMBEDDING_MODEL")
+    embedding_sha256: str | None = Field(
+        default=None, pattern="^[0-9a-fA-F]{64}$", alias="QABOT_EMBEDDING_SHA256"
+    )
+    cache_dir: Path = Field(default_factory=_default_cache_dir, alias="QABOT_CACHE_DIR")
 
     @field_validator("command")
     @classmethod

@@ -13,16 +13,15 @@ from pathlib import Path
 import pytest
 
 from bot.content import Catalogue, load_catalogue
-from bot.matching import Matcher
+from bot.matching import Matcher, Semantics
 from bot.observability.health import health_report
-from bot.observability.metrics import Metrics
 from bot.reload import ContentReloader
 from bot.responder import Responder
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, Make
 from tests.observability.test_metrics import value
 
 DREAMERS = "are dreamers affected by the memos"
-PEP = "is PEP over?"
+PEP = "has PEP been terminated yet?"
 FULL = CONTENT.read_text(encoding="utf-8")
 # The same release without its last entry: a second valid version with a different answer.
 WITHOUT_Q22 = FULL[: FULL.index("\n  - id: q22")] + "\n"
@@ -45,18 +44,12 @@ def content(tmp_path: Path) -> Path:
     return path
 
 
-def make(content: Path, **kwargs) -> tuple[Responder, ContentReloader, Metrics]:
-    responder = Responder(Matcher(load_catalogue(content)))
-    metrics = Metrics()
-    return responder, ContentReloader(responder, content, metrics=metrics, **kwargs), metrics
-
-
 def answer(responder: Responder, query: str) -> str | None:
     entry = responder.respond(query).entry
     return entry.id if entry else None
 
 
-def test_valid_reload_swaps_the_content(content: Path) -> None:
+def test_valid_reload_swaps_the_content(content: Path, make: Make) -> None:
     responder, reloader, metrics = make(content)
     before = reloader.state.version
     assert answer(responder, DREAMERS) == "q22"
@@ -74,7 +67,7 @@ def test_valid_reload_swaps_the_content(content: Path) -> None:
     assert value(metrics, "qabot_content_info", version=state.version) == 1
 
 
-def test_unchanged_file_keeps_the_matcher(content: Path) -> None:
+def test_unchanged_file_keeps_the_matcher(content: Path, make: Make) -> None:
     responder, reloader, _ = make(content)
     matcher = responder.matcher
     assert reloader.reload_now().status == "unchanged"
@@ -82,7 +75,7 @@ def test_unchanged_file_keeps_the_matcher(content: Path) -> None:
 
 
 def test_invalid_reload_is_rejected_and_the_previous_content_serves(
-    content: Path, caplog: pytest.LogCaptureFixture
+    content: Path, caplog: pytest.LogCaptureFixture, make: Make
 ) -> None:
     responder, reloader, metrics = make(content)
     matcher, version = responder.matcher, reloader.state.version
@@ -112,14 +105,16 @@ def test_invalid_reload_is_rejected_and_the_previous_content_serves(
     assert state.status == "ok" and state.errors == () and state.entries == 21
 
 
-def test_requests_in_flight_see_one_version_each(content: Path, tmp_path: Path) -> None:
+def test_requests_in_flight_see_one_version_each(
+    content: Path, tmp_path: Path, make: Make, semantics: Semantics
+) -> None:
     responder, reloader, _ = make(content)
     queries = (DREAMERS, PEP, "can DACA recipients be deported")
     expected: dict[str, dict[str, str | None]] = {}
     for text in (FULL, WITHOUT_Q22):
         reference = tmp_path / "reference.yaml"
         write(reference, text)
-        ref = Responder(Matcher(load_catalogue(reference)))
+        ref = Responder(Matcher(load_catalogue(reference), semantics))
         expected[ref.matcher.catalogue.version] = {q: answer(ref, q) for q in queries}
     assert len({tuple(v.values()) for v in expected.values()}) == 2  # the versions differ
 
@@ -181,7 +176,7 @@ async def wait_until_watching(content: Path, text: str, reloader: ContentReloade
     pytest.fail("the content watcher never saw a change")
 
 
-async def test_file_changes_are_picked_up_by_the_watcher(content: Path) -> None:
+async def test_file_changes_are_picked_up_by_the_watcher(content: Path, make: Make) -> None:
     responder, reloader, metrics = make(content, debounce_ms=50)
     stop = asyncio.Event()
     task = asyncio.create_task(reloader.run(stop, handle_sighup=False))
@@ -213,7 +208,7 @@ async def test_file_changes_are_picked_up_by_the_watcher(content: Path) -> None:
         await asyncio.wait_for(task, timeout=10)
 
 
-async def test_kubernetes_configmap_swap_is_picked_up(tmp_path: Path) -> None:
+async def test_kubernetes_configmap_swap_is_picked_up(tmp_path: Path, make: Make) -> None:
     """A ConfigMap volume: qa.yaml -> ..data/qa.yaml, and an update re-points ``..data``."""
     mount = tmp_path / "mount"
     mount.mkdir()
@@ -240,7 +235,7 @@ async def test_kubernetes_configmap_swap_is_picked_up(tmp_path: Path) -> None:
         await asyncio.wait_for(task, timeout=10)
 
 
-async def test_sighup_reloads(content: Path) -> None:
+async def test_sighup_reloads(content: Path, make: Make) -> None:
     responder, reloader, _ = make(content, watch=False)
     stop = asyncio.Event()
     task = asyncio.create_task(reloader.run(stop))
@@ -258,7 +253,7 @@ async def test_sighup_reloads(content: Path) -> None:
 
 
 def test_an_unexpected_failure_is_a_rejection_not_a_crash(
-    content: Path, monkeypatch: pytest.MonkeyPatch
+    content: Path, monkeypatch: pytest.MonkeyPatch, make: Make
 ) -> None:
     responder, reloader, metrics = make(content)
     matcher = responder.matcher
@@ -275,7 +270,7 @@ def test_an_unexpected_failure_is_a_rejection_not_a_crash(
     assert value(metrics, "qabot_content_reloads_total", result="rejected") == 1
 
 
-def test_which_changes_trigger_a_reload(tmp_path: Path) -> None:
+def test_which_changes_trigger_a_reload(tmp_path: Path, make: Make) -> None:
     from watchfiles import Change
 
     from bot.reload import _relevant_filter
@@ -291,7 +286,7 @@ def test_which_changes_trigger_a_reload(tmp_path: Path) -> None:
     assert not directory(Change.modified, str(tmp_path / "README.md"))
 
 
-async def test_cancelling_run_ends_the_watcher(content: Path) -> None:
+async def test_cancelling_run_ends_the_watcher(content: Path, make: Make) -> None:
     _, reloader, _ = make(content, debounce_ms=50)
     task = asyncio.create_task(reloader.run(asyncio.Event(), handle_sighup=False))
     await reloader.ready.wait()

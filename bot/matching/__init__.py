@@ -1,5 +1,7 @@
 """Matching a question to the entry whose official answer answers it."""
 
-from bot.matching.matcher import DEFAULT_THRESHOLD, Candidate, Match, Matcher
+from bot.matching.matcher import Matcher
+from bot.matching.result import Candidate, Match
+from bot.matching.semantic import Semantics
 
-__all__ = ["DEFAULT_THRESHOLD", "Candidate", "Match", "Matcher"]
+__all__ = ["Candidate", "Match", "Matcher", "Semantics"]

@@ -1,4 +1,4 @@
-"""Find the entry whose official answer answers a question, or decline.
+"""Word evidence that an entry answers a question: the lexical half of the matcher.
 
 The score is weighted coverage: how much of what the query asks (rare words counting most) one
 entry accounts for, through its question, the hand-written phrasings and keywords, and its
@@ -19,7 +19,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -29,9 +28,11 @@ from bot.matching import english, lexicon
 from bot.matching.index import build_index, facts_held
 from bot.matching.phrases import rewrite
 from bot.matching.query import facts_wanted, is_question, split_clauses, split_persona
+from bot.matching.result import Candidate, Match
 from bot.matching.text import STOPWORDS, normalise, stem
 
-# Chosen from measurements on the development set and on held-out queries (`qabot eval`).
+# The lexical score on its own declines below this (`tuning` experiments; the matcher decides
+# with the fitted probability instead).
 DEFAULT_THRESHOLD = 0.34
 
 
@@ -41,7 +42,7 @@ _MEMO_LIMIT = 50_000
 _TYPO_MIN_LEN = 5
 _TYPO_CUTOFF = 0.8
 _PREFIX_MIN = 5
-_DIRECT = re.compile(r"^\s*(?:q|#|no\.?|number|question)?\s*(\d{1,4})\s*[?.!]?\s*$", re.I)
+DIRECT = re.compile(r"^\s*(?:q|#|no\.?|number|question)?\s*(\d{1,4})\s*[?.!]?\s*$", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,43 +68,14 @@ class Tuning:
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
-    """An entry and the confidence that it answers the query."""
-
-    entry: Entry
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """The matcher's verdict: an entry, or ``None`` to decline, and the runners-up."""
-
-    query: str
-    entry: Entry | None
-    score: float
-    alternatives: tuple[Candidate, ...] = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        """The match result of the outside interface (``ask --json``, ``match --jsonl``)."""
-        return {
-            "query": self.query,
-            "id": self.entry.id if self.entry else None,
-            "score": round(self.score, 4),
-            "alternatives": [
-                {"id": c.entry.id, "score": round(c.score, 4)} for c in self.alternatives
-            ],
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class _Term:
     key: str
     weight: float
     alternatives: tuple[tuple[str, float], ...]  # (indexed key, credit)
 
 
-class Matcher:
-    """An index over a catalogue; ``match`` is pure and safe to call concurrently."""
+class LexicalMatcher:
+    """Word evidence over a catalogue; ``match`` is pure and safe to call concurrently."""
 
     def __init__(
         self, catalogue: Catalogue, threshold: float | None = None, tuning: Tuning | None = None
@@ -146,7 +118,7 @@ class Matcher:
 
     def match(self, query: str) -> Match:
         """The best entry for ``query`` and its confidence, or a decline with alternatives."""
-        direct = _DIRECT.match(query)
+        direct = DIRECT.match(query)
         if direct:
             entry = self._by_number.get(int(direct.group(1)))
             if entry is not None:
@@ -180,6 +152,11 @@ class Matcher:
             return Match(query, None, top, tuple(candidates[:_MAX_ALTERNATIVES]))
         best = candidates[0]
         return Match(query, best.entry, best.score, tuple(candidates[1 : 1 + _MAX_ALTERNATIVES]))
+
+    @property
+    def groups(self) -> tuple[int, ...]:
+        """Per entry position: entries with the same number give the same answer."""
+        return tuple(self._group)
 
     def same_answer(self, a: Entry, b: Entry) -> bool:
         """Whether two entries give the same official answer (or one begins the other)."""

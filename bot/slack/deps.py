@@ -35,21 +35,23 @@ class Deps:
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="claims")
     )
 
-    # Replies take turns at their Python work: the event loop also serves the acks, and twenty
-    # replies computed in one pass of the loop would keep every new request waiting for them.
-    _turn: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
+    # Matching runs off the event loop, which keeps serving acks meanwhile; the model releases
+    # the interpreter while it computes, and two threads keep both cores busy.
+    _matching: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="matching")
+    )
 
     async def reply(self, text: str, user: str | None) -> Reply:
-        """The responder's reply to ``text``, computed in turn with other replies."""
-        async with self._turn:
-            await asyncio.sleep(0)  # let requests that arrived meanwhile be acked first
-            return self.responder.respond(text, user)
+        """The responder's reply to ``text``, computed on the matching threads."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._matching, self.responder.respond, text, user)
 
     async def entry_reply(self, entry_id: str, user: str | None) -> Reply | None:
-        """The answer for a pressed "Did you mean" button, computed in turn like ``reply``."""
-        async with self._turn:
-            await asyncio.sleep(0)
-            return self.responder.entry_reply(entry_id, user)
+        """The answer for a pressed "Did you mean" button."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._matching, self.responder.entry_reply, entry_id, user
+        )
 
     def after_ack(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
         """Run reply work after the ack, tracked so shutdown waits for it."""
@@ -64,6 +66,7 @@ class Deps:
         return claimed
 
     def close(self) -> None:
+        self._matching.shutdown(wait=True)
         self._claims.shutdown(wait=True)  # a few query-log rows may still be queued
 
     def report(self, surface: str, reply: Reply, started: float) -> None:

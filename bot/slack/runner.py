@@ -14,7 +14,8 @@ import aiohttp
 from bot.content import ContentError, load_catalogue
 from bot.digest.schedule import ScheduleError, Schedules, load_schedules
 from bot.digest.scheduler import Scheduler
-from bot.matching import Matcher
+from bot.matching import Matcher, Semantics
+from bot.matching.embedding import ModelError
 from bot.observability.logs import configure_logging
 from bot.observability.metrics import Metrics
 from bot.reload import ContentReloader
@@ -62,7 +63,14 @@ def serve(args: argparse.Namespace) -> int:
         store.create_schema()
     except StoreError as exc:
         return _fail(str(exc), EXIT_INVALID)
-    responder = Responder(Matcher(catalogue, settings.match_threshold), settings.command)
+    try:
+        semantics = Semantics.load(
+            settings.embedding_model, settings.embedding_sha256, settings.cache_dir
+        )
+    except ModelError as exc:
+        return _fail(f"embedding model: {exc}", EXIT_CONFIG)
+    matcher = Matcher(catalogue, semantics, settings.match_threshold)
+    responder = Responder(matcher, settings.command)
     options = ServerOptions(
         api_url=settings.slack_api_url,
         port=settings.port if getattr(args, "port", None) is None else args.port,
@@ -72,7 +80,12 @@ def serve(args: argparse.Namespace) -> int:
     )
     metrics = Metrics()
     reloader = ContentReloader(
-        responder, settings.content, settings.match_threshold, metrics, watch=settings.watch_content
+        responder,
+        settings.content,
+        semantics,
+        settings.match_threshold,
+        metrics,
+        watch=settings.watch_content,
     )
     server = BotServer(responder, store, creds, options, [claim_purger(store)], metrics, reloader)
     if schedules is not None:

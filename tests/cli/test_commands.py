@@ -45,16 +45,16 @@ def test_ask_prints_the_answer_verbatim_with_citation(capsys: pytest.CaptureFixt
 
 
 def test_ask_json(capsys: pytest.CaptureFixture) -> None:
-    assert main(["ask", "--json", "is PEP over?"]) == 0
+    assert main(["ask", "--json", "has PEP been terminated yet?"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["query"] == "is PEP over?"
+    assert data["query"] == "has PEP been terminated yet?"
     assert data["id"] in {"q14", "q15"}
     assert set(data) == {"query", "id", "score", "alternatives"}
     assert all(set(a) == {"id", "score"} for a in data["alternatives"])
 
 
 def test_ask_declines_with_suggestions(capsys: pytest.CaptureFixture) -> None:
-    assert main(["ask", "how many sanctuary cities are there"]) == 0
+    assert main(["ask", "how many detention centers does ICE run in Texas"]) == 0
     assert "No official answer found" in capsys.readouterr().out
 
 
@@ -79,7 +79,7 @@ def test_match_jsonl_answers_line_by_line_and_flushes() -> None:
 
 
 def test_match_jsonl_keeps_order_and_odd_lines() -> None:
-    queries = ["is pep over", "", "🙂", "<!channel>", "287g?"]
+    queries = ["has pep ended", "", "🙂", "<!channel>", "287g?"]
     result = run("match", "--jsonl", stdin="\n".join(queries) + "\n")
     assert result.returncode == 0
     lines = [json.loads(line) for line in result.stdout.splitlines()]
@@ -100,7 +100,7 @@ def test_eval_on_missing_file(capsys: pytest.CaptureFixture, tmp_path: Path) -> 
 
 
 def test_demo_with_piped_stdin_exits_at_end_of_input() -> None:
-    result = run("demo", stdin="is PEP still in effect?\n/qa 22\n@qabot hey\n")
+    result = run("demo", stdin="has PEP been terminated yet?\n/qa 22\n@qabot hey\n")
     assert result.returncode == 0
     assert A14 in result.stdout.splitlines()
     assert "February 21, 2017" in result.stdout

@@ -17,7 +17,7 @@ def test_section_287g_has_one_form(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Is PEP still in effect?", "is pep still in effect"),
+        ("Has PEP ended, then?", "has pep ended then"),
         ("hire the 10,000 agents", "hire the 10000 agents"),
         ("the 10k new hires", "the 10000 new hires"),
         ("ICE’s job", "ice job"),

@@ -15,13 +15,13 @@ from bot.endpoints import HEALTH_PATH, METRICS_PATH
 from bot.observability.health import health_report
 from bot.observability.server import serve_metrics
 from bot.store import Store
-from tests.test_reload import FULL, INVALID, INVALID_LINE, make, write
+from tests.test_reload import FULL, INVALID, INVALID_LINE, Make, write
 
 
 class Running:
     """The metrics server of a bot whose content lives in a temp file."""
 
-    def __init__(self, content: Path, store: Store) -> None:
+    def __init__(self, content: Path, store: Store, make: Make) -> None:
         self.content = content
         self.store = store
         self.responder, self.reloader, self.metrics = make(content)
@@ -37,12 +37,12 @@ class Running:
 
 
 @pytest.fixture
-async def running(tmp_path: Path) -> AsyncIterator[Running]:
+async def running(tmp_path: Path, make: Make) -> AsyncIterator[Running]:
     content = tmp_path / "qa.yaml"
     write(content, FULL)
     store = Store(f"sqlite:///{tmp_path / 'state.sqlite3'}")
     store.create_schema()
-    bot = Running(content, store)
+    bot = Running(content, store, make)
     stop = asyncio.Event()
     bound: asyncio.Future[int] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(

@@ -77,7 +77,7 @@ def test_report_request_counts_and_logs_once(matcher: Matcher) -> None:
     handler = configure_logging(Settings(_env_file=None, QABOT_LOG_LEVEL="INFO"), out)
     try:
         metrics = Metrics()
-        reply = Responder(matcher).respond("is PEP over?")
+        reply = Responder(matcher).respond("has PEP been terminated yet?")
         record = report_request(metrics, "mention", reply, 0.12)
     finally:
         logging.getLogger().removeHandler(handler)

@@ -126,9 +126,10 @@ def test_request_line(matcher: Matcher, restore_root: None) -> None:
     out = io.StringIO()
     configure_logging(settings("text", "INFO"), out)
     responder = Responder(matcher)
-    pep = responder.respond("is PEP over?")
+    pep = responder.respond("has PEP been terminated yet?")
     log_request(RequestRecord.from_reply("command", pep, 0.0421))
-    log_request(RequestRecord.from_reply("dm", responder.respond("weather in Paris?"), 0.5))
+    declined = responder.respond("weather in Paris?")
+    log_request(RequestRecord.from_reply("dm", declined, 0.5))
     log_request(RequestRecord.from_reply("mention", responder.respond("help"), 0.003))
     lines = out.getvalue().splitlines()
 
@@ -137,14 +138,17 @@ def test_request_line(matcher: Matcher, restore_root: None) -> None:
         f"qabot.request: request surface=command answer=q14 confidence={pep.match.score:.3f} "
         "latency_ms=42.1"
     )
-    assert "surface=dm answer=declined confidence=0.000 latency_ms=500.0" in lines[1]
+    assert (
+        f"surface=dm answer=declined confidence={declined.match.score:.3f} latency_ms=500.0"
+        in lines[1]
+    )
     assert "surface=mention answer=help confidence=- latency_ms=3.0" in lines[2]
 
 
 def test_request_line_as_json(matcher: Matcher, restore_root: None) -> None:
     out = io.StringIO()
     configure_logging(settings("json", "INFO"), out)
-    reply = Responder(matcher).respond("is PEP over?")
+    reply = Responder(matcher).respond("has PEP been terminated yet?")
     log_request(RequestRecord.from_reply("action", reply, 0.25))
     line = json.loads(out.getvalue())
     assert line["surface"] == "action"

@@ -43,9 +43,9 @@ def handle(metrics: Metrics, responder: Responder, surface: str, text: str, late
 
 def test_requests_by_surface_and_outcome(matcher: Matcher) -> None:
     metrics, responder = Metrics(), Responder(matcher)
-    answered = handle(metrics, responder, "command", "is PEP over?", 0.04)
+    answered = handle(metrics, responder, "command", "has PEP been terminated yet?", 0.04)
     declined = handle(metrics, responder, "dm", "what is the weather in Paris", 0.2)
-    handle(metrics, responder, "mention", "<@UBOT> is PEP over?", 3.0)
+    handle(metrics, responder, "mention", "<@UBOT> has PEP been terminated yet?", 3.0)
     handle(metrics, responder, "command", "help", 0.01)
 
     assert answered.entry_id == "q14" and declined.entry_id is None
@@ -98,13 +98,13 @@ def test_operational_counters(catalogue) -> None:
 
 def test_each_metrics_object_owns_its_registry(matcher: Matcher) -> None:
     first, second = Metrics(), Metrics()
-    handle(first, Responder(matcher), "command", "is PEP over?", 0.1)
+    handle(first, Responder(matcher), "command", "has PEP been terminated yet?", 0.1)
     assert value(first, "qabot_requests_total", surface="command", outcome="answered") == 1
     assert value(second, "qabot_requests_total", surface="command", outcome="answered") == 0
 
 
 def test_unknown_surface_is_refused(matcher: Matcher) -> None:
-    reply = Responder(matcher).respond("is PEP over?")
+    reply = Responder(matcher).respond("has PEP been terminated yet?")
     with pytest.raises(ValueError):
         RequestRecord.from_reply("carrier-pigeon", reply, 0.1)
 

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 from bot.content import Catalogue
-from bot.matching import Matcher
+from bot.matching import Matcher, Semantics
 from bot.responder import Responder
 from bot.slack.config import Credentials, Mode
 from bot.slack.server import BotServer, ServerOptions, Service
@@ -45,7 +45,7 @@ async def socket_mode(slack_api: FakeSlackApi) -> AsyncIterator[FakeSocketMode]:
 
 @pytest.fixture
 async def start_bot(
-    slack_api: FakeSlackApi, catalogue: Catalogue, tmp_path: Path
+    slack_api: FakeSlackApi, catalogue: Catalogue, semantics: Semantics, tmp_path: Path
 ) -> AsyncIterator[StartBot]:
     """Start a bot: HTTP mode by default; ``threshold`` and ``matcher`` shape its answers."""
     started: list[tuple[BotServer, Store]] = []
@@ -59,7 +59,7 @@ async def start_bot(
     ) -> BotServer:
         bot_store = Store(database_url or f"sqlite:///{tmp_path / 'state.sqlite3'}")
         bot_store.create_schema()
-        responder = Responder(matcher or Matcher(catalogue, threshold), "/qa")
+        responder = Responder(matcher or Matcher(catalogue, semantics, threshold), "/qa")
         creds = (
             Credentials(Mode.HTTP, BOT_TOKEN, signing_secret=SIGNING_SECRET)
             if mode is Mode.HTTP

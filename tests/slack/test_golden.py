@@ -17,7 +17,7 @@ import aiohttp
 import pytest
 
 from bot.content import Catalogue
-from bot.matching import Candidate, Match, Matcher
+from bot.matching import Candidate, Match, Matcher, Semantics
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi
 from tests.slack.conftest import StartBot, sender_for
 from tests.slack.slack_requests import command_body
@@ -65,13 +65,13 @@ async def test_answer_payload(start_bot: StartBot, slack_api: FakeSlackApi) -> N
 
 
 async def test_decline_payload(
-    start_bot: StartBot, slack_api: FakeSlackApi, catalogue: Catalogue
+    start_bot: StartBot, slack_api: FakeSlackApi, catalogue: Catalogue, semantics: Semantics
 ) -> None:
     payload = await posted(
         start_bot,
         slack_api,
         "<!channel> will *PEP* come back & when?",
-        matcher=FixedSuggestions(catalogue),
+        matcher=FixedSuggestions(catalogue, semantics),
     )
     check_golden("decline", payload)
 

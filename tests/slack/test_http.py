@@ -42,7 +42,7 @@ async def test_slash_command_answer_is_posted_in_channel(
     bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi, catalogue
 ) -> None:
     status, _ = await sender.command(
-        command_body("is PEP still in effect?", slack_api.response_url())
+        command_body("has PEP been terminated yet?", slack_api.response_url())
     )
     assert status == 200
     [call] = await slack_api.wait_for(RESPONSE_URL)
@@ -60,7 +60,7 @@ async def test_slash_command_answer_is_posted_in_channel(
 async def test_each_question_is_logged_without_its_text(
     bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
 ) -> None:
-    await sender.command(command_body("is PEP still in effect?", slack_api.response_url("a")))
+    await sender.command(command_body("has PEP been terminated yet?", slack_api.response_url("a")))
     await sender.command(command_body("help", slack_api.response_url("b")))
     await slack_api.wait_for(RESPONSE_URL, 2)
     await settle(bot)
@@ -103,7 +103,9 @@ async def test_decline_offers_buttons_and_a_press_posts_that_answer(
     bot = await start_bot(threshold=DECLINE_ALL)
     async with aiohttp.ClientSession() as session:
         sender = await sender_for(bot, session)
-        await sender.command(command_body("is PEP still in effect?", slack_api.response_url("d")))
+        await sender.command(
+            command_body("has PEP been terminated yet?", slack_api.response_url("d"))
+        )
         [decline] = await slack_api.wait_for(RESPONSE_URL)
         assert decline.body["response_type"] == "ephemeral"
         assert decline.body["text"].startswith("No official answer found for")
@@ -144,7 +146,7 @@ async def test_mention_outside_a_thread_starts_one_on_the_mention(
     bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
 ) -> None:
     status, _ = await sender.event(
-        event_body(mention("<@UBOT> is PEP still in effect?", ts="1700000100.000100"))
+        event_body(mention("<@UBOT> has PEP been terminated yet?", ts="1700000100.000100"))
     )
     assert status == 200
     [post] = await slack_api.wait_for("chat.postMessage")
@@ -170,7 +172,7 @@ async def test_declined_mention_is_a_threaded_reply_with_suggestions(
     bot = await start_bot(threshold=DECLINE_ALL)
     async with aiohttp.ClientSession() as session:
         sender = await sender_for(bot, session)
-        await sender.event(event_body(mention("<@UBOT> is PEP still in effect?")))
+        await sender.event(event_body(mention("<@UBOT> has PEP been terminated yet?")))
         [post] = await slack_api.wait_for("chat.postMessage")
     assert post.body["thread_ts"] == "1700000100.000100"
     assert post.body["text"].startswith("No official answer found")
@@ -180,7 +182,7 @@ async def test_declined_mention_is_a_threaded_reply_with_suggestions(
 async def test_direct_message_is_answered_in_the_dm(
     bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
 ) -> None:
-    await sender.event(event_body(direct_message("is PEP still in effect?")))
+    await sender.event(event_body(direct_message("has PEP been terminated yet?")))
     [post] = await slack_api.wait_for("chat.postMessage")
     assert post.body["channel"] == "D123DM"
     assert "thread_ts" not in post.body
@@ -306,7 +308,7 @@ async def test_channel_mention_in_a_question_never_pings(
     bot = await start_bot()
     async with aiohttp.ClientSession() as session:
         sender = await sender_for(bot, session)
-        question = "<!channel> <!here> <!everyone> <@U999> is PEP still in effect?"
+        question = "<!channel> <!here> <!everyone> <@U999> has PEP been terminated yet?"
         await sender.command(command_body(question, slack_api.response_url("a")))
         await sender.command(command_body("<!channel> tell me a joke", slack_api.response_url("b")))
         await sender.event(event_body(mention(f"<@UBOT> {question}")))

@@ -7,7 +7,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.content import load_catalogue
-from bot.matching import Matcher
+from bot.matching import Matcher, Semantics
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi
 from tests.slack.conftest import StartBot, sender_for
 from tests.slack.slack_requests import command_body
@@ -33,7 +33,7 @@ sources:
 
 
 async def test_long_answer_is_split_into_sections_and_never_cut(
-    start_bot: StartBot, slack_api: FakeSlackApi, tmp_path: Path
+    start_bot: StartBot, slack_api: FakeSlackApi, semantics: Semantics, tmp_path: Path
 ) -> None:
     paragraphs = [PARAGRAPH * 12 for _ in range(5)]
     answer = "\n\n".join(paragraphs)
@@ -44,7 +44,7 @@ async def test_long_answer_is_split_into_sections_and_never_cut(
     catalogue = load_catalogue(path)
     assert catalogue.get("q1").answer == answer
 
-    bot = await start_bot(matcher=Matcher(catalogue))
+    bot = await start_bot(matcher=Matcher(catalogue, semantics))
     async with aiohttp.ClientSession() as session:
         await (await sender_for(bot, session)).command(command_body("Q1", slack_api.response_url()))
     [call] = await slack_api.wait_for(RESPONSE_URL)

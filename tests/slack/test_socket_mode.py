@@ -30,7 +30,7 @@ async def test_slash_command_envelope_is_acked_and_answered(
 ) -> None:
     bot = await start_socket_bot(start_bot, socket_mode)
     envelope = await socket_mode.deliver(
-        "slash_commands", command_body("is PEP still in effect?", slack_api.response_url())
+        "slash_commands", command_body("has PEP been terminated yet?", slack_api.response_url())
     )
     ack = await socket_mode.wait_ack(envelope)
     assert ack == {"envelope_id": envelope}

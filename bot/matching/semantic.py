@@ -1,0 +1,82 @@
+"""Meaning-level similarity of a query to every entry's question (and phrasings) and answer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.content.models import Entry
+from bot.matching.embedding import Encoder, ModelFiles, Progress, locate_model
+from bot.matching.vectors import VectorCache
+
+_MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(text: str) -> str:
+    """Official text without link targets and tags: the model should read the words."""
+    return _SPACE.sub(" ", _TAG.sub(" ", _MARKDOWN_LINK.sub(r"\1", text))).strip()
+
+
+class Semantics:
+    """The embedding model and its cache, loaded once per process and shared by every matcher."""
+
+    def __init__(self, files: ModelFiles, cache_dir: Path | None) -> None:
+        self.encoder = Encoder(files, cache_dir)
+        self.cache = VectorCache(cache_dir)
+
+    @classmethod
+    def load(cls, model: Path | None, sha256: str | None, cache_dir: Path | None) -> Semantics:
+        """The operator's model (or the packaged one), checked; raises ModelError."""
+        return cls(locate_model(model, sha256), cache_dir)
+
+    def index(self, entries: tuple[Entry, ...], progress: Progress | None = None) -> SemanticIndex:
+        texts: list[str] = []
+        owners: list[int] = []
+        for i, entry in enumerate(entries):
+            for text in (entry.question, *entry.phrasings):
+                texts.append(text)
+                owners.append(i)
+        answers: list[str] = []
+        answer_owners: list[int] = []
+        for i, entry in enumerate(entries):
+            # The whole answer: split into passages, it ranked no better on the development
+            # sets and cost five times the embedding work.
+            answers.append(plain_text(entry.answer))
+            answer_owners.append(i)
+        vectors, computed = self.cache.embed(self.encoder, texts + answers, progress)
+        return SemanticIndex(
+            questions=vectors[: len(texts)],
+            owners=np.array(owners, dtype=np.int64),
+            answers=vectors[len(texts) :],
+            answer_owners=np.array(answer_owners, dtype=np.int64),
+            size=len(entries),
+            computed=computed,
+        )
+
+    def embed(self, query: str) -> np.ndarray:
+        return self.encoder.encode([query])[0]
+
+
+@dataclass(frozen=True)
+class SemanticIndex:
+    """Unit vectors of every question, phrasing and answer passage, with the entry of each."""
+
+    questions: np.ndarray
+    owners: np.ndarray
+    answers: np.ndarray
+    answer_owners: np.ndarray
+    size: int  # entries
+    computed: int  # how many vectors this build had to compute (the rest came from the cache)
+
+    def similarities(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per entry: best cosine to its question or a phrasing, and to its answer or a passage."""
+        by_question = np.full(self.size, -1.0, dtype=np.float32)
+        np.maximum.at(by_question, self.owners, self.questions @ query)
+        by_answer = np.full(self.size, -1.0, dtype=np.float32)
+        np.maximum.at(by_answer, self.answer_owners, self.answers @ query)
+        return by_question, by_answer

@@ -1,0 +1,96 @@
+"""Fit the answer/decline decision on labelled query sets and write bot/matching/data/decision.json.
+
+Usage: python tools/fit_decision.py [--check]
+Needs the development sets in ../shared/eval and the coronavirus.gov FAQ in ../shared/content.
+Prints, for each collection, the decision fitted without it and scored on it (cross-document),
+then fits on all of them and writes the file; rerunning on the same data writes the same file.
+With --check it writes nothing and exits 1 if the file would change.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.content import load_catalogue  # noqa: E402
+from bot.matching import Matcher, Semantics  # noqa: E402
+from bot.matching.decision import Decision  # noqa: E402
+from bot.matching.embedding import locate_model  # noqa: E402
+from bot.matching.evaluation import load_queries  # noqa: E402
+from bot.matching.fitting import Sample, fit, outcome  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+OUTPUT = ROOT / "bot" / "matching" / "data" / "decision.json"
+# The sets the decision learns from. Held out: bench/queries-independent-5.yaml and the
+# real-question sets, which measure it.
+TRAINING = {
+    "interior release": (
+        ROOT / "content" / "qa.yaml",
+        [
+            SHARED / "eval" / "dev.yaml",
+            ROOT / "bench" / "queries-extra.yaml",
+            *(ROOT / "bench" / f"queries-independent{n}.yaml" for n in ("", "-2", "-3", "-4")),
+        ],
+    ),
+    "coronavirus.gov FAQ": (
+        SHARED / "content" / "cvfaq.yaml",
+        [SHARED / "eval" / "cvfaq-dev.yaml"],
+    ),
+}
+_PLACEHOLDER = Decision((1.0, 1.0, 1.0), 0.0, (0.0,) * 8, 0.0, 0.5)
+
+
+def samples(semantics: Semantics, content: Path, query_files: list[Path]) -> list[Sample]:
+    matcher = Matcher(load_catalogue(content), semantics, decision=_PLACEHOLDER)
+    position = {e.id: i for i, e in enumerate(matcher.catalogue.entries)}
+    groups = np.array([position[e.id] for e in matcher.catalogue.entries])
+    for i, a in enumerate(matcher.catalogue.entries):
+        for j, b in enumerate(matcher.catalogue.entries[:i]):
+            if matcher.same_answer(a, b):
+                groups[i] = groups[j]
+                break
+    out = []
+    for path in query_files:
+        for query in load_queries(path):
+            evidence = matcher.evidence(query.text)
+            if evidence is None:
+                continue
+            candidates, verbatim = evidence
+            right = frozenset(position[i] for i in query.expect if i in position)
+            out.append(Sample(candidates, groups, right, verbatim))
+    return out
+
+
+def main(argv: list[str]) -> int:
+    missing = [p for _, files in TRAINING.values() for p in files if not p.is_file()]
+    if missing:
+        print(f"fit_decision: {missing[0]} not found (the development sets live in ../shared)")
+        return 2
+    semantics = Semantics(locate_model(), Path(os.environ.get("QABOT_CACHE_DIR", ROOT / ".cache")))
+    data = {name: samples(semantics, content, files) for name, (content, files) in TRAINING.items()}
+    for name in data:
+        others = {k: v for k, v in data.items() if k != name}
+        held_out = fit(others)
+        print(f"fitted without {name}, scored on it: {outcome(held_out, data[name]).line()}")
+    decision = fit(data)
+    for name, rows in data.items():
+        print(f"fitted on all, {name}: {outcome(decision, rows).line()}")
+    text = json.dumps(decision.as_dict(), indent=2) + "\n"
+    if "--check" in argv:
+        same = OUTPUT.is_file() and OUTPUT.read_text(encoding="utf-8") == text
+        print("decision.json is up to date" if same else "decision.json would change")
+        return 0 if same else 1
+    OUTPUT.write_text(text, encoding="utf-8")
+    print(f"wrote {OUTPUT.relative_to(ROOT)} (threshold {decision.threshold})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
