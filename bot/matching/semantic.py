@@ -22,6 +22,28 @@ def plain_text(text: str) -> str:
     return _SPACE.sub(" ", _TAG.sub(" ", _MARKDOWN_LINK.sub(r"\1", text))).strip()
 
 
+_PARAGRAPH = re.compile(r"\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_PASSAGE_WORDS = 50
+
+
+def passages(answer: str) -> list[str]:
+    """The answer's paragraphs and list items, long ones cut at sentence ends."""
+    parts: list[str] = []
+    for paragraph in _PARAGRAPH.split(answer):
+        text = plain_text(paragraph)
+        if not text:
+            continue
+        current: list[str] = []
+        for sentence in _SENTENCE_END.split(text):
+            if current and len(" ".join([*current, sentence]).split()) > _PASSAGE_WORDS:
+                parts.append(" ".join(current))
+                current = []
+            current.append(sentence)
+        parts.append(" ".join(current))
+    return parts or [plain_text(answer)]
+
+
 class Semantics:
     """The embedding model and its cache, loaded once per process and shared by every matcher."""
 
@@ -44,10 +66,9 @@ class Semantics:
         answers: list[str] = []
         answer_owners: list[int] = []
         for i, entry in enumerate(entries):
-            # The whole answer: split into passages, it ranked no better on the development
-            # sets and cost five times the embedding work.
-            answers.append(plain_text(entry.answer))
-            answer_owners.append(i)
+            for text in passages(entry.answer):
+                answers.append(text)
+                answer_owners.append(i)
         vectors, computed = self.cache.embed(self.encoder, texts + answers, progress)
         return SemanticIndex(
             questions=vectors[: len(texts)],

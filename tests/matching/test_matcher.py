@@ -51,7 +51,7 @@ def test_a_second_collection_verbatim(semantics: Semantics) -> None:
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("which law lets DHS carry out this order", {"q1"}),
+        ("which law gives DHS the authority to carry out this executive order", {"q1"}),
         ("has ICE stopped using the Priority Enforcement Program", {"q14", "q15"}),
         ("what does ICE do for people hurt by crimes of removable aliens", {"q6"}),
         ("are DACA holders affected by these memos", {"q22"}),
