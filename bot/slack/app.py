@@ -39,6 +39,8 @@ def build_app(
         # Our listeners only ack and hand the reply to the tracker, so running them inline is
         # as fast as Bolt's background mode and spares its ack-polling loop.
         process_before_response=True,
+        # Requests no listener takes go to listeners/unhandled.py, not Bolt's 404 and hint.
+        raise_error_for_unhandled_request=True,
         logger=_bolt_logger(),
     )
     register_listeners(app, deps)

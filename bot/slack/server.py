@@ -111,7 +111,9 @@ class BotServer:
                 ping_interval=self.options.socket_ping_interval,
             )
             health.socket_connected = self.socket.connected
-        web_app = build_web_app(self.app if http_mode else None, health, self.metrics)
+        web_app = build_web_app(
+            self.app if http_mode else None, health, self.metrics, self.creds.signing_secret
+        )
         if not http_mode and self.options.metrics_port and self.metrics is not None:
             port = self.options.metrics_port
             self.services.append(functools.partial(serve_metrics, self.metrics, health.check, port))

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
+from collections.abc import AsyncIterator
 
 import aiohttp
+import pytest
 from sqlalchemy import create_engine
 
+from bot.endpoints import EVENTS_PATH
+from bot.slack.http import MAX_BODY
 from bot.slack.server import BotServer
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi, Scripted
 from tests.slack.conftest import DECLINE_ALL, StartBot, sender_for
@@ -332,7 +337,8 @@ async def test_odd_bodies_get_clean_statuses_and_the_server_stays_healthy(
     assert status == 400
     status, _ = await sender.post_raw("[1, 2]", signed_headers("[1, 2]", "application/json"))
     assert status == 400
-    status, _ = await sender.post_raw(b"caf\xe9 \xff", {"content-type": "text/plain"})
+    not_utf8 = b"caf\xe9 \xff"
+    status, _ = await sender.post_raw(not_utf8, signed_headers(not_utf8, "text/plain"))
     assert status == 400
 
     await settle(bot)
@@ -340,6 +346,89 @@ async def test_odd_bodies_get_clean_statuses_and_the_server_stays_healthy(
     assert kinds == {"big": "ephemeral", "blank": "ephemeral"}
     status, health = await sender.health()
     assert status == 200 and health["status"] == "ok"
+
+
+# Bodies that break a careless parser: a form whose payload is not JSON, JSON nested 100,000
+# deep, JSON that is not an object or of a shape Bolt trips over, bytes that are not UTF-8.
+MALFORMED = [
+    ("application/json", b'{"type": "event_callback", "authorizations": "x"}'),
+    ("application/x-www-form-urlencoded", b"payload=%7Bnot-json"),
+    ("application/x-www-form-urlencoded", b"payload=%5B1%5D"),
+    ("application/json", b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+    ("application/json", b"{this is not json"),
+    ("application/json", b"[1, 2]"),
+    ("text/plain", b"caf\xe9 \xff"),
+]
+
+
+def no_tracebacks(records: list[logging.LogRecord]) -> list[str]:
+    """Log lines that carry a traceback or are errors: there should be none."""
+    return [
+        f"{r.name}: {r.getMessage()}" for r in records if r.exc_info or r.levelno >= logging.ERROR
+    ]
+
+
+async def test_unsigned_bodies_are_refused_before_anything_parses_them(
+    bot: BotServer, sender: SlackSender, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    for content_type, body in MALFORMED:
+        unsigned = {"content-type": content_type}
+        forged = signed_headers(body, content_type, secret="not-the-secret")
+        bad_timestamp = {**signed_headers(body, content_type), "x-slack-request-timestamp": "1e9"}
+        for headers in (unsigned, forged, bad_timestamp):
+            status, text = await sender.post_raw(body, headers)
+            assert (status, json.loads(text)) == (401, {"error": "invalid signature"}), body[:20]
+    assert no_tracebacks(caplog.records) == []
+    assert bot.deps is not None and len(bot.deps.tracker) == 0
+
+
+async def test_signed_malformed_bodies_get_400_and_no_traceback(
+    bot: BotServer, sender: SlackSender, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    for content_type, body in MALFORMED:
+        status, text = await sender.post_raw(body, signed_headers(body, content_type))
+        assert status == 400, (body[:20], text)
+        assert set(json.loads(text)) == {"error"}
+    assert no_tracebacks(caplog.records) == []
+    status, health = await sender.health()
+    assert status == 200 and health["status"] == "ok"
+
+
+async def test_a_body_over_the_cap_is_refused_also_without_a_length(
+    bot: BotServer, sender: SlackSender
+) -> None:
+    big = b"payload=" + b"x" * MAX_BODY
+    status, _ = await sender.post_raw(big, signed_headers(big, "application/x-www-form-urlencoded"))
+    assert status == 413
+
+    async def chunks() -> AsyncIterator[bytes]:  # sent chunked, with no Content-Length
+        for start in range(0, len(big), 64 * 1024):
+            yield big[start : start + 64 * 1024]
+
+    headers = signed_headers(big, "application/x-www-form-urlencoded")
+    async with sender.session.post(
+        sender.base_url + EVENTS_PATH, data=chunks(), headers=headers
+    ) as resp:
+        assert resp.status == 413
+
+
+async def test_an_unknown_button_is_acked_and_logged_once(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    payload = action_body("q3", slack_api.response_url())
+    payload["actions"][0]["action_id"] = "retired_button"
+    status, _ = await sender.action(payload)
+    assert status == 200
+    await settle(bot)
+    mentions = [r for r in caplog.records if "retired_button" in r.getMessage()]
+    assert [(r.levelno, r.name) for r in mentions] == [
+        (logging.WARNING, "bot.slack.listeners.unhandled")
+    ]
+    assert not [r for r in caplog.records if "Unhandled request" in r.getMessage()]
+    assert slack_api.replies() == []
 
 
 async def test_healthz_reports_content_and_store(
