@@ -13,6 +13,7 @@ from typing import Any
 from bot.observability.metrics import Metrics
 from bot.observability.report import report_request
 from bot.responder import Reply, Responder
+from bot.slack.escaping import unescape
 from bot.slack.posting import Poster
 from bot.slack.tasks import TaskTracker
 from bot.store import Store
@@ -39,8 +40,9 @@ class Deps:
     # replies computed in one pass of the loop would keep every new request waiting for them.
     _turn: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
 
-    async def reply(self, text: str, user: str | None) -> Reply:
-        """The responder's reply to ``text``, computed in turn with other replies."""
+    async def reply(self, slack_text: str, user: str | None) -> Reply:
+        """The responder's reply to text as Slack sends it, computed in turn with other replies."""
+        text = unescape(slack_text)
         async with self._turn:
             await asyncio.sleep(0)  # let requests that arrived meanwhile be acked first
             return self.responder.respond(text, user)

@@ -192,6 +192,31 @@ async def test_direct_message_is_answered_in_the_dm(
     assert section_texts(post.body)[0].startswith("*Q14: ")
 
 
+async def test_slack_escapes_are_undone_once_in_and_done_once_out(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi, matcher
+) -> None:
+    # Slack sends "&", "<" and ">" typed by a person as "&amp;", "&lt;" and "&gt;".
+    typed = "does 287(g) & PEP still apply"
+    sent = "does 287(g) &amp; PEP still apply"
+    expected = matcher.match(typed).entry
+    assert expected is not None and matcher.match(sent).entry is None  # the escape matters
+
+    await sender.command(command_body(sent, slack_api.response_url()))
+    await sender.event(event_body(mention(f"<@UBOT> {sent}")))
+    await sender.event(event_body(direct_message(sent)))
+    await slack_api.wait_for(RESPONSE_URL)
+    await slack_api.wait_for("chat.postMessage", 2)
+    await settle(bot)
+    replies = slack_api.replies()
+    assert len(replies) == 3
+    for reply in replies:
+        assert section_texts(reply.body)[0].startswith(f"*{expected.label}: ")
+        payload = json.dumps(reply.body["blocks"], ensure_ascii=False)
+        # Shown back as typed: escaped once for Slack to display "&", never "&amp;amp;".
+        assert "“does 287(g) &amp; PEP still apply”" in payload
+        assert "&amp;amp;" not in payload
+
+
 async def test_bot_messages_edits_and_own_messages_get_no_reply(
     bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
 ) -> None:
