@@ -11,6 +11,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 
 from bot.endpoints import EVENTS_PATH, HEALTH_PATH, METRICS_PATH
+from bot.observability.health import public
 from bot.observability.metrics import Metrics
 from bot.observability.server import metrics_handler
 from bot.slack.health import Health
@@ -64,7 +65,8 @@ def _events_handler(bolt: AsyncApp, secret: bytes):
 
 def _health_handler(health: Health):
     async def healthz(_request: web.Request) -> web.StreamResponse:
-        status, body = await health.check()
+        # This port faces Slack and the world; the details are on the metrics port.
+        status, body = public(await health.check())
         return web.json_response(body, status=status)
 
     return healthz

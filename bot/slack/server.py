@@ -114,7 +114,7 @@ class BotServer:
         web_app = build_web_app(
             self.app if http_mode else None, health, self.metrics, self.creds.signing_secret
         )
-        if not http_mode and self.options.metrics_port and self.metrics is not None:
+        if self.options.metrics_port and self.metrics is not None:
             port = self.options.metrics_port
             self.services.append(functools.partial(serve_metrics, self.metrics, health.check, port))
         self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False)

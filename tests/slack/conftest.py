@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from bot.content import Catalogue
+from bot.content import Catalogue, load_catalogue
 from bot.matching import Matcher
+from bot.observability.metrics import Metrics
+from bot.reload import ContentReloader
 from bot.responder import Responder
 from bot.slack.config import Credentials, Mode
 from bot.slack.server import BotServer, ServerOptions, Service
@@ -56,10 +59,20 @@ async def start_bot(
         matcher: Matcher | None = None,
         database_url: str | None = None,
         services: Sequence[Service] = (),
+        content: Path | None = None,
+        metrics_port: int | None = None,
     ) -> BotServer:
+        """``content`` serves that file and reloads it on request; ``metrics_port`` serves
+        /metrics and the detailed /healthz there."""
         bot_store = Store(database_url or f"sqlite:///{tmp_path / 'state.sqlite3'}")
         bot_store.create_schema()
+        if content is not None:
+            matcher = Matcher(load_catalogue(content), threshold)
         responder = Responder(matcher or Matcher(catalogue, threshold), "/qa")
+        metrics = Metrics() if metrics_port else None
+        reloader = None
+        if content is not None:
+            reloader = ContentReloader(responder, content, threshold, metrics, watch=False)
         creds = (
             Credentials(Mode.HTTP, BOT_TOKEN, signing_secret=SIGNING_SECRET)
             if mode is Mode.HTTP
@@ -71,8 +84,9 @@ async def start_bot(
             port=0,
             shutdown_grace=10,
             socket_ping_interval=0.2,
+            metrics_port=metrics_port,
         )
-        server = BotServer(responder, bot_store, creds, options, services)
+        server = BotServer(responder, bot_store, creds, options, services, metrics, reloader)
         await server.start()
         started.append((server, bot_store))
         return server
@@ -96,3 +110,15 @@ async def sender(bot: BotServer) -> AsyncIterator[SlackSender]:
 
 async def sender_for(server: BotServer, session: aiohttp.ClientSession) -> SlackSender:
     return SlackSender(session, f"http://127.0.0.1:{server.port}")
+
+
+async def get_json(url: str) -> tuple[int, dict]:
+    """GET ``url``, retrying while nothing listens yet (a metrics port starts as a service)."""
+    async with aiohttp.ClientSession() as session:
+        for _ in range(100):
+            try:
+                async with session.get(url) as resp:
+                    return resp.status, await resp.json()
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.05)
+    raise AssertionError(f"nothing answered at {url}")

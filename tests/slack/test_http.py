@@ -6,16 +6,18 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
 import pytest
 from sqlalchemy import create_engine
 
-from bot.endpoints import EVENTS_PATH
+from bot.endpoints import EVENTS_PATH, HEALTH_PATH
 from bot.slack.http import MAX_BODY
 from bot.slack.server import BotServer
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi, Scripted
-from tests.slack.conftest import DECLINE_ALL, StartBot, sender_for
+from tests.observability.test_endpoints import closed_port
+from tests.slack.conftest import DECLINE_ALL, StartBot, get_json, sender_for
 from tests.slack.slack_requests import (
     CHANNEL,
     USER,
@@ -28,6 +30,7 @@ from tests.slack.slack_requests import (
     mention,
     signed_headers,
 )
+from tests.test_reload import FULL, INVALID, INVALID_LINE, write
 
 
 async def settle(bot: BotServer) -> None:
@@ -456,18 +459,8 @@ async def test_an_unknown_button_is_acked_and_logged_once(
     assert slack_api.replies() == []
 
 
-async def test_healthz_reports_content_and_store(
-    bot: BotServer, sender: SlackSender, catalogue
-) -> None:
-    status, body = await sender.health()
-    assert status == 200
-    assert body.pop("last_reload")["status"] == "initial"
-    assert body == {
-        "status": "ok",
-        "entries": len(catalogue),
-        "content_version": catalogue.version,
-        "store": True,
-    }
+async def test_healthz_on_the_public_port_says_only_ok(bot: BotServer, sender: SlackSender) -> None:
+    assert await sender.health() == (200, {"status": "ok"})
 
 
 async def test_healthz_is_503_when_the_store_is_unreachable(start_bot: StartBot, tmp_path) -> None:
@@ -479,8 +472,34 @@ async def test_healthz_is_503_when_the_store_is_unreachable(start_bot: StartBot,
     bot.store.engine = create_engine(f"sqlite:///{blocker}/state.db")
     async with aiohttp.ClientSession() as session:
         status, body = await (await sender_for(bot, session)).health()
-    assert status == 503
-    assert body["store"] is False
+    assert (status, body) == (503, {"status": "unavailable"})
+
+
+async def test_a_rejected_reload_is_degraded_publicly_and_detailed_on_the_metrics_port(
+    start_bot: StartBot, tmp_path: Path, catalogue
+) -> None:
+    content = tmp_path / "content" / "qa.yaml"
+    content.parent.mkdir()
+    write(content, FULL)
+    bot = await start_bot(content=content, metrics_port=closed_port())
+    assert bot.reloader is not None and bot.options.metrics_port is not None
+    public = f"http://127.0.0.1:{bot.port}{HEALTH_PATH}"
+    detailed = f"http://127.0.0.1:{bot.options.metrics_port}{HEALTH_PATH}"
+    status, body = await get_json(detailed)
+    assert (status, body["status"], body["entries"]) == (200, "ok", len(catalogue))
+
+    write(content, INVALID)
+    assert (await bot.reloader.reload()).status == "rejected"
+
+    async with aiohttp.ClientSession() as session, session.get(public) as resp:
+        status, text = resp.status, await resp.text()
+    # Still serving the previous content: up, but someone should look at the metrics port.
+    assert (status, json.loads(text)) == (200, {"status": "degraded"})
+    assert "qa.yaml" not in text and str(tmp_path) not in text
+    status, body = await get_json(detailed)
+    assert (status, body["status"]) == (200, "degraded")
+    assert body["last_reload"]["errors"][0].startswith(f"{content}:{INVALID_LINE}: entry q22")
+    assert body["content_version"] == catalogue.version and body["store"] is True
 
 
 async def test_two_replicas_sharing_a_store_answer_a_retried_event_once(
