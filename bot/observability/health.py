@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.reload import ReloadState
+from bot.settings import DEFAULT_GRACE_SECONDS
 
 OK = 200
 UNAVAILABLE = 503
@@ -47,7 +48,7 @@ def health_report(
     content: ReloadState,
     store_ok: bool,
     socket: SocketModeState | None = None,
-    grace_s: float = 60.0,
+    grace_s: float = DEFAULT_GRACE_SECONDS,
 ) -> tuple[int, dict[str, Any]]:
     """Status code and the detailed JSON body, for the metrics port.
 

@@ -61,6 +61,7 @@ async def start_bot(
         services: Sequence[Service] = (),
         content: Path | None = None,
         metrics_port: int | None = None,
+        shutdown_grace: float = 10,
     ) -> BotServer:
         """``content`` serves that file and reloads it on request; ``metrics_port`` serves
         /metrics and the detailed /healthz there."""
@@ -82,7 +83,7 @@ async def start_bot(
             api_url=slack_api.url,
             host="127.0.0.1",
             port=0,
-            shutdown_grace=10,
+            shutdown_grace=shutdown_grace,
             socket_ping_interval=0.2,
             metrics_port=metrics_port,
         )

@@ -12,8 +12,10 @@ import aiohttp
 import pytest
 
 from bot.cli import main
+from bot.slack.server import ACK_DRAIN_SECONDS
 from tests.conftest import CONTENT
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi, Scripted
+from tests.slack.conftest import StartBot
 from tests.slack.slack_requests import SIGNING_SECRET, SlackSender, command_body
 from tests.test_yamlfile import LAUGHS, limit_memory
 
@@ -236,3 +238,30 @@ async def test_hostile_content_saved_while_serving_is_rejected_and_serving_goes_
     assert answers.keys() == {"during0", "during1", "after"}
     assert all(body["response_type"] == "in_channel" for body in answers.values())
     assert "Q14: " in str(answers["after"]["blocks"])
+
+
+async def test_a_stalled_request_and_a_hung_reply_do_not_hold_shutdown_past_the_grace(
+    start_bot: StartBot, slack_api: FakeSlackApi
+) -> None:
+    grace = 2.0
+    bot = await start_bot(shutdown_grace=grace)
+    slack_api.script(RESPONSE_URL, Scripted.slow(grace + 3))  # longer than the grace
+    async with aiohttp.ClientSession() as session:
+        sender = SlackSender(session, f"http://127.0.0.1:{bot.port}")
+        assert (await sender.command(command_body("Q7", slack_api.response_url())))[0] == 200
+    assert bot.deps is not None and len(bot.deps.tracker) == 1  # the reply, hung
+    # A client that announces a body and stops sending it half way.
+    _, writer = await asyncio.open_connection("127.0.0.1", bot.port)
+    writer.write(
+        b"POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Length: 1000\r\n"
+        b'Content-Type: application/json\r\n\r\n{"type": '
+    )
+    await writer.drain()
+    await asyncio.sleep(0.2)  # the server is now reading the body
+    try:
+        # Well inside the 30 s the deploy files give, whatever a client or Slack does.
+        async with asyncio.timeout(grace + ACK_DRAIN_SECONDS + 5):
+            await bot.stop()
+    finally:
+        writer.close()
+    assert len(bot.deps.tracker) == 0
