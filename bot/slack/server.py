@@ -96,7 +96,6 @@ class BotServer:
             self.store,
             self.creds.bot_token,
             self.options.api_url,
-            signing_secret=self.creds.signing_secret if http_mode else None,
             metrics=self.metrics,
         )
         await _check_token(self.app.client.auth_test(), "SLACK_BOT_TOKEN")

@@ -88,6 +88,17 @@ async def test_slash_command_by_number(
         assert "".join(section_texts(call.body)[1:]) == catalogue.get("q7").answer
 
 
+async def test_a_command_holding_the_word_payload_is_answered(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    # Bolt reads any form containing "payload" as an interactive payload, empty without one.
+    body = command_body("Q7", slack_api.response_url())
+    body["team_domain"] = "payloads-inc"
+    assert (await sender.command(body))[0] == 200
+    [call] = await slack_api.wait_for(RESPONSE_URL)
+    assert section_texts(call.body)[0].startswith("*Q7: ")
+
+
 async def test_help_and_list_are_ephemeral(
     bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi, catalogue
 ) -> None:
