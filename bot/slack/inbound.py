@@ -25,7 +25,8 @@ class BadBody(Exception):
 
 
 def signed(secret: bytes, raw: bytes, headers: Mapping[str, str], now: float | None = None) -> bool:
-    """Whether ``raw`` carries Slack's valid, recent signature made with ``secret``.
+    """Whether ``raw`` carries Slack's valid, recent signature made with ``secret``;
+    ``headers`` are looked up case-insensitively, as aiohttp's are.
 
     slack_sdk's SignatureVerifier would decode the body as UTF-8 and the timestamp as an
     integer first, failing with an exception on junk from strangers; this works on the bytes.

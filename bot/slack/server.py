@@ -33,6 +33,8 @@ Service = Callable[[asyncio.Event], Awaitable[None]]
 # How long requests already being handled may take once the port is closed. They are acks, and
 # Slack waits 3 s for an ack; one still running after that has failed anyway (a stalled client).
 ACK_DRAIN_SECONDS = 3.0
+# Services get at least this long to see the stop event, even when replies took all the grace.
+SERVICE_STOP_SECONDS = 1.0
 
 
 @dataclass
@@ -156,9 +158,8 @@ class BotServer:
             await self.deps.tracker.drain(max(0.0, deadline - loop.time()))
         self._stop_services.set()
         if self._service_tasks:
-            _, late = await asyncio.wait(
-                self._service_tasks, timeout=max(0.0, deadline - loop.time())
-            )
+            remaining = max(SERVICE_STOP_SECONDS, deadline - loop.time())
+            _, late = await asyncio.wait(self._service_tasks, timeout=remaining)
             if late:
                 log.warning("shutdown: %d services cancelled after the grace period", len(late))
             for task in late:

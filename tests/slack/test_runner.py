@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from bot.cli import main
-from bot.slack.server import ACK_DRAIN_SECONDS
+from bot.slack.server import ACK_DRAIN_SECONDS, SERVICE_STOP_SECONDS
 from tests.conftest import CONTENT
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi, Scripted
 from tests.slack.conftest import StartBot
@@ -260,7 +260,7 @@ async def test_a_stalled_request_and_a_hung_reply_do_not_hold_shutdown_past_the_
     await asyncio.sleep(0.2)  # the server is now reading the body
     try:
         # Well inside the 30 s the deploy files give, whatever a client or Slack does.
-        async with asyncio.timeout(grace + ACK_DRAIN_SECONDS + 5):
+        async with asyncio.timeout(grace + ACK_DRAIN_SECONDS + SERVICE_STOP_SECONDS + 3):
             await bot.stop()
     finally:
         writer.close()
