@@ -11,6 +11,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.endpoints import DEFAULT_PORT
 
 DEFAULT_DATABASE_URL = "sqlite:///qabot-state.sqlite3"
+# Kubernetes (terminationGracePeriodSeconds) and systemd (TimeoutStopSec) allow 30 s from
+# SIGTERM to SIGKILL, and so do the files in deploy/; shutting down must end well before.
+DEFAULT_GRACE_SECONDS = 25
 
 
 def _default_cache_dir() -> Path:
@@ -41,7 +44,9 @@ class Settings(BaseSettings):
     schedules: Path | None = Field(default=None, alias="QABOT_SCHEDULES")
     digest_grace_minutes: int = Field(default=360, ge=0, alias="QABOT_DIGEST_GRACE_MINUTES")
     metrics_port: int | None = Field(default=None, ge=1, le=65535, alias="QABOT_METRICS_PORT")
-    socket_grace_seconds: int = Field(default=60, ge=0, alias="QABOT_SOCKET_GRACE_SECONDS")
+    socket_grace_seconds: int = Field(
+        default=DEFAULT_GRACE_SECONDS, ge=0, alias="QABOT_SOCKET_GRACE_SECONDS"
+    )
     watch_content: bool = Field(default=True, alias="QABOT_WATCH_CONTENT")
     embedding_model: Path | None = Field(default=None, alias="QABOT_EMBEDDING_MODEL")
     embedding_sha256: str | None = Field(

@@ -1,25 +1,72 @@
-"""YAML parsed with the line of every key and item, for problems as ``file:line: message``."""
+"""YAML parsed with the line of every key and item, for problems as ``file:line: message``.
+
+Content and schedule files are written by people, so they are held to what people write:
+at most ``MAX_FILE_BYTES``, nesting at most ``MAX_DEPTH`` deep, and no anchors or aliases.
+An alias lets 400 bytes stand for a billion nodes, and these files never need one.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when it is there
+
+# The largest content file we serve is about 25 KB; a file two hundred times that is a mistake.
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# Content nests five levels deep; the limit only keeps a malicious file off the call stack.
+MAX_DEPTH = 64
+NO_ALIASES = "YAML anchors and aliases (&name, *name) are not allowed; write the value out"
 
 Path_ = tuple[str | int, ...]
 Lines = dict[Path_, int]
 
 
-class _Loader(_Base):  # type: ignore[misc,valid-type]
+class _Refused(Exception):
+    """The file uses YAML this loader will not build; carries the 1-based line."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+class _Composer(Composer):
+    """PyYAML's composer, refusing anchors, aliases and deep nesting before building a node.
+
+    Placed before the base loader, it stands in for libyaml's own composer, which would
+    follow aliases; libyaml still does the scanning and parsing.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()  # type: ignore[attr-defined]
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            raise _Refused(line, NO_ALIASES)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(line, f"nested more than {MAX_DEPTH} levels deep")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+class _Loader(_Composer, _Base):  # type: ignore[misc,valid-type]
     """Safe loader that leaves dates as text, so a bad date is a validation error with a line."""
 
     yaml_implicit_resolvers = {  # noqa: RUF012 (the class attribute PyYAML reads)
         first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
+
+    def __init__(self, stream: str) -> None:
+        _Base.__init__(self, stream)
+        Composer.__init__(self)
+        self._depth = 0
 
 
 @dataclass(frozen=True)
@@ -39,6 +86,25 @@ class DuplicateKey(Exception):
         self.key, self.line = key, line
 
 
+class TooLarge(Exception):
+    """The file is over ``MAX_FILE_BYTES``; the message names the limit."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB, "
+            "the limit for a content or schedule file"
+        )
+
+
+def read_limited(path: Path) -> bytes:
+    """The file's bytes, or TooLarge without reading more than ``MAX_FILE_BYTES`` of it."""
+    with path.open("rb") as file:
+        raw = file.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise TooLarge()
+    return raw
+
+
 def parse(name: str, raw: bytes, problems: list[Problem]) -> tuple[Any, Lines] | None:
     """Decode and parse one file; on failure add its problem and return None."""
     try:
@@ -55,6 +121,8 @@ def parse(name: str, raw: bytes, problems: list[Problem]) -> tuple[Any, Lines] |
         problems.append(Problem(name, line, f"YAML syntax error: {exc.problem or exc}"))
     except DuplicateKey as exc:
         problems.append(Problem(name, exc.line, f"duplicate key '{exc.key}'"))
+    except _Refused as exc:
+        problems.append(Problem(name, exc.line, exc.message))
     return None
 
 

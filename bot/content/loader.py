@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bot.content.models import Catalogue, ContentFile, Entry, EntrySpec, Source
-from bot.yamlfile import Problem, describe_field_error, line_for, parse
+from bot.yamlfile import Problem, TooLarge, describe_field_error, line_for, parse, read_limited
 
 __all__ = ["ContentError", "Problem", "check", "load_catalogue"]
 
@@ -38,7 +38,10 @@ def load_catalogue(path: str | Path) -> Catalogue:
     digest = hashlib.sha256()
     for file in files:
         try:
-            raw = file.read_bytes()
+            raw = read_limited(file)
+        except TooLarge as exc:
+            problems.append(Problem(str(file), 0, str(exc)))
+            continue
         except FileNotFoundError:
             problems.append(
                 Problem(str(file), 0, "content file not found (set QABOT_CONTENT to its path)")

@@ -12,7 +12,7 @@ from croniter import croniter
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.content.models import Catalogue
-from bot.yamlfile import Problem, describe_field_error, line_for, parse
+from bot.yamlfile import Problem, TooLarge, describe_field_error, line_for, parse, read_limited
 
 Kind = Literal["rotate", "index", "entry"]
 
@@ -111,7 +111,9 @@ def load_schedules(path: str | Path, catalogue: Catalogue | None = None) -> Sche
     """Load and validate a schedule file; entry ids are checked against ``catalogue`` if given."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        raw = read_limited(Path(path))
+    except TooLarge as exc:
+        raise ScheduleError([Problem(name, 0, str(exc))]) from None
     except FileNotFoundError:
         raise ScheduleError(
             [Problem(name, 0, "schedule file not found (set QABOT_SCHEDULES to its path)")]

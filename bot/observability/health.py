@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.reload import ReloadState
+from bot.settings import DEFAULT_GRACE_SECONDS
 
 OK = 200
 UNAVAILABLE = 503
@@ -47,18 +48,27 @@ def health_report(
     content: ReloadState,
     store_ok: bool,
     socket: SocketModeState | None = None,
-    grace_s: float = 60.0,
+    grace_s: float = DEFAULT_GRACE_SECONDS,
 ) -> tuple[int, dict[str, Any]]:
-    """Status code and JSON body; 503 when the store is down or Socket Mode is gone too long.
+    """Status code and the detailed JSON body, for the metrics port.
 
-    A rejected content reload does not make the bot unhealthy: the previous content serves,
-    and the report says so under ``last_reload``.
+    ``status`` is ``ok``; ``degraded`` (still 200) while the last content reload was rejected
+    and the previous content serves, or Socket Mode is down but within its grace period; and
+    ``unavailable`` (503) when the store is down or Socket Mode has been gone too long.
     """
     socket_ok = socket is None or socket.connected or socket.disconnected_for_s <= grace_s
     healthy = store_ok and socket_ok
-    body: dict[str, Any] = {"status": "ok" if healthy else "unavailable", **content.as_dict()}
+    degraded = content.status == "rejected" or (socket is not None and not socket.connected)
+    word = "unavailable" if not healthy else "degraded" if degraded else "ok"
+    body: dict[str, Any] = {"status": word, **content.as_dict()}
     body["store"] = store_ok
     if socket is not None:
         body["socket_mode"] = socket.connected
         body["socket_disconnected_for_s"] = round(socket.disconnected_for_s, 1)
     return (OK if healthy else UNAVAILABLE), body
+
+
+def public(report: tuple[int, dict[str, Any]]) -> tuple[int, dict[str, Any]]:
+    """The report as the public port shows it: the status alone, no paths, versions or errors."""
+    status, body = report
+    return status, {"status": body["status"]}

@@ -18,6 +18,7 @@ from typing import Any, TextIO
 
 from bot.observability.record import RequestRecord
 from bot.settings import Settings, SettingsError
+from bot.store import url as database_url
 
 REDACTED = "[redacted]"
 # Slack's token shapes: bot, user, app-level, refresh and legacy tokens.
@@ -124,9 +125,10 @@ def _text_formatter() -> logging.Formatter:
 
 
 def secret_values(settings: Settings) -> list[str]:
-    """The configured tokens and signing secret, as plain text to remove from logs."""
+    """The configured tokens, signing secret and database password, as text to remove from logs."""
     fields = (settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret)
-    return [f.get_secret_value() for f in fields if f is not None]
+    values = [f.get_secret_value() for f in fields if f is not None]
+    return values + database_url.secrets(settings.database_url)
 
 
 def log_request(record: RequestRecord, logger: logging.Logger | None = None) -> None:

@@ -1,7 +1,7 @@
 """``/metrics`` and ``/healthz`` over aiohttp: handlers for the main app, or a server of their own.
 
-In HTTP mode the handlers join the bot's application; in Socket Mode, where the bot serves no
-HTTP, ``serve_metrics`` runs them on ``QABOT_METRICS_PORT``.
+``/metrics`` joins the bot's application on the public port; ``serve_metrics`` runs it with the
+detailed ``/healthz`` on ``QABOT_METRICS_PORT``, an internal port, in either mode.
 """
 
 from __future__ import annotations

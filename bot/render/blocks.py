@@ -109,7 +109,9 @@ def decline_message(query: str, suggestions: Sequence[Entry], command: str = "/q
     )
     text = f"No official answer found for {shown}."
     if suggestions:
-        text += " Did you mean: " + "; ".join(f"{e.label}: {e.question}" for e in suggestions)
+        text += " Did you mean: " + "; ".join(
+            f"{e.label}: {escape(e.question)}" for e in suggestions
+        )
     return {"text": text, "blocks": blocks}
 
 

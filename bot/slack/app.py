@@ -23,7 +23,6 @@ def build_app(
     store: Store,
     bot_token: str,
     api_url: str,
-    signing_secret: str | None = None,
     metrics: Metrics | None = None,
 ) -> tuple[AsyncApp, Deps]:
     """The Bolt app and what its listeners share; call inside the event loop that serves it."""
@@ -33,12 +32,14 @@ def build_app(
     deps = Deps(responder=responder, store=store, poster=poster, metrics=metrics)
     app = AsyncApp(
         client=client,
-        signing_secret=signing_secret,
-        # Socket Mode has nothing to verify; HTTP mode always has a secret (checked at start).
-        request_verification_enabled=signing_secret is not None,
+        # bot/slack/http.py checks the signature on the raw bytes before anything parses them,
+        # and may then hand Bolt a re-encoded form (see inbound.py); Socket Mode is not signed.
+        request_verification_enabled=False,
         # Our listeners only ack and hand the reply to the tracker, so running them inline is
         # as fast as Bolt's background mode and spares its ack-polling loop.
         process_before_response=True,
+        # Requests no listener takes go to listeners/unhandled.py, not Bolt's 404 and hint.
+        raise_error_for_unhandled_request=True,
         logger=_bolt_logger(),
     )
     register_listeners(app, deps)

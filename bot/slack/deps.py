@@ -13,6 +13,7 @@ from typing import Any
 from bot.observability.metrics import Metrics
 from bot.observability.report import report_request
 from bot.responder import Reply, Responder
+from bot.slack.escaping import unescape
 from bot.slack.posting import Poster
 from bot.slack.tasks import TaskTracker
 from bot.store import Store
@@ -41,8 +42,9 @@ class Deps:
         default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="matching")
     )
 
-    async def reply(self, text: str, user: str | None) -> Reply:
-        """The responder's reply to ``text``, computed on the matching threads."""
+    async def reply(self, slack_text: str, user: str | None) -> Reply:
+        """The responder's reply to text as Slack sends it, computed on the matching threads."""
+        text = unescape(slack_text)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._matching, self.responder.respond, text, user)
 

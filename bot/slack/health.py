@@ -10,6 +10,7 @@ from typing import Any
 from bot.observability.health import ConnectionClock, health_report
 from bot.reload import ContentReloader, ReloadState
 from bot.responder import Responder
+from bot.settings import DEFAULT_GRACE_SECONDS
 from bot.store import Store
 
 
@@ -21,7 +22,7 @@ class Health:
     store: Store
     socket_connected: Callable[[], Awaitable[bool]] | None = None
     reloader: ContentReloader | None = None
-    socket_grace_s: float = 60.0
+    socket_grace_s: float = DEFAULT_GRACE_SECONDS
     connection: ConnectionClock = field(default_factory=ConnectionClock)
 
     async def check(self) -> tuple[int, dict[str, Any]]:

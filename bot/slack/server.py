@@ -16,6 +16,7 @@ from bot.observability.metrics import Metrics
 from bot.observability.server import serve_metrics
 from bot.reload import ContentReloader
 from bot.responder import Responder
+from bot.settings import DEFAULT_GRACE_SECONDS
 from bot.slack.app import build_app
 from bot.slack.config import Credentials, Mode
 from bot.slack.deps import Deps
@@ -29,6 +30,12 @@ log = logging.getLogger(__name__)
 # A loop that runs beside the server until ``stop`` is set, e.g. the digest scheduler.
 Service = Callable[[asyncio.Event], Awaitable[None]]
 
+# How long requests already being handled may take once the port is closed. They are acks, and
+# Slack waits 3 s for an ack; one still running after that has failed anyway (a stalled client).
+ACK_DRAIN_SECONDS = 3.0
+# Services get at least this long to see the stop event, even when replies took all the grace.
+SERVICE_STOP_SECONDS = 1.0
+
 
 @dataclass
 class ServerOptions:
@@ -37,9 +44,9 @@ class ServerOptions:
     api_url: str = "https://slack.com/api/"
     host: str = "0.0.0.0"
     port: int = 3000
-    shutdown_grace: float = 60.0
+    shutdown_grace: float = DEFAULT_GRACE_SECONDS  # SIGTERM to exit, everything included
     socket_ping_interval: float = 10.0
-    socket_grace: float = 60.0
+    socket_grace: float = DEFAULT_GRACE_SECONDS
     metrics_port: int | None = None
 
 
@@ -77,7 +84,6 @@ class BotServer:
         self.deps: Deps | None = None
         self.socket: SocketModeConnection | None = None
         self._runner: web.AppRunner | None = None
-        self._site: web.TCPSite | None = None
         self._stop_services = asyncio.Event()
         self._service_tasks: list[asyncio.Task[None]] = []
         self.port: int | None = None
@@ -92,7 +98,6 @@ class BotServer:
             self.store,
             self.creds.bot_token,
             self.options.api_url,
-            signing_secret=self.creds.signing_secret if http_mode else None,
             metrics=self.metrics,
         )
         await _check_token(self.app.client.auth_test(), "SLACK_BOT_TOKEN")
@@ -111,14 +116,17 @@ class BotServer:
                 ping_interval=self.options.socket_ping_interval,
             )
             health.socket_connected = self.socket.connected
-        web_app = build_web_app(self.app if http_mode else None, health, self.metrics)
-        if not http_mode and self.options.metrics_port and self.metrics is not None:
+        web_app = build_web_app(
+            self.app if http_mode else None, health, self.metrics, self.creds.signing_secret
+        )
+        if self.options.metrics_port and self.metrics is not None:
             port = self.options.metrics_port
             self.services.append(functools.partial(serve_metrics, self.metrics, health.check, port))
-        self._runner = web.AppRunner(web_app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            web_app, access_log=None, handle_signals=False, shutdown_timeout=ACK_DRAIN_SECONDS
+        )
         await self._runner.setup()
-        self._site = web.TCPSite(self._runner, self.options.host, self.options.port)
-        await self._site.start()
+        await web.TCPSite(self._runner, self.options.host, self.options.port).start()
         self.port = self._runner.addresses[0][1]
         if self.socket is not None:
             await _check_token(self.socket.start(), "SLACK_APP_TOKEN")
@@ -130,24 +138,36 @@ class BotServer:
         log.info("serving in %s mode on port %s", self.creds.mode.value, self.port)
 
     async def stop(self) -> None:
-        """Stop taking requests, finish the replies in flight, then stop the services."""
+        """Stop taking requests, finish the replies in flight, then stop the services.
+
+        All of it within ``shutdown_grace``: what is still running then is cancelled, as it
+        would be by the SIGKILL that follows, but with the store and clients closed cleanly.
+        """
         if self._stopped:
             return
         self._stopped = True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.options.shutdown_grace
         if self.socket is not None:
             await self.socket.stop()
-        if self._site is not None:
-            await self._site.stop()
+        if self._runner is not None:
+            # Closes the port and idle connections, and waits ACK_DRAIN_SECONDS at most for
+            # requests being handled; replies those requests started are tracked below.
+            await self._runner.cleanup()
         if self.deps is not None:
-            await self.deps.tracker.drain(self.options.shutdown_grace)
+            await self.deps.tracker.drain(max(0.0, deadline - loop.time()))
         self._stop_services.set()
         if self._service_tasks:
+            remaining = max(SERVICE_STOP_SECONDS, deadline - loop.time())
+            _, late = await asyncio.wait(self._service_tasks, timeout=remaining)
+            if late:
+                log.warning("shutdown: %d services cancelled after the grace period", len(late))
+            for task in late:
+                task.cancel()
             await asyncio.gather(*self._service_tasks, return_exceptions=True)
         if self.deps is not None:
             await self.deps.poster.close()
             self.deps.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
         if self.started:
             log.info("stopped")
 

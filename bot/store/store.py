@@ -30,8 +30,15 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
+from sqlalchemy.exc import (
+    ArgumentError,
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
+
+from bot.store import url as database_url
 
 SCHEMA_VERSION = 1
 _SCHEMA_ATTEMPTS = 10
@@ -168,7 +175,7 @@ class Store:
     @property
     def safe_url(self) -> str:
         """The URL with any password hidden, fit for logs and errors."""
-        return make_url(self.url).render_as_string(hide_password=True)
+        return database_url.shown(database_url.parse(self.url))
 
     def ping(self) -> bool:
         try:
@@ -393,13 +400,17 @@ def _slot_record(r) -> SlotRecord:
 
 def _engine(url: str) -> Engine:
     try:
-        parsed = make_url(url)
-    except Exception:
-        raise StoreError(f"QABOT_DATABASE_URL is not a database URL: {url!r}") from None
+        parsed = database_url.parse(url)
+    except database_url.DatabaseUrlError as exc:
+        raise StoreError(str(exc)) from None
+    shown = database_url.shown(parsed)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30})
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{shown}: cannot create its directory: {exc.strerror}") from None
+        engine = create_engine(parsed, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(conn, _record) -> None:
@@ -415,8 +426,13 @@ def _engine(url: str) -> Engine:
 
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
-        url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
+        parsed = parsed.set(drivername="postgresql+psycopg")
     try:
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True)
+    except ArgumentError as exc:  # an unknown dialect or driver, e.g. postgres://
+        raise StoreError(
+            f"QABOT_DATABASE_URL: cannot use {shown}: {exc}; use postgresql+psycopg://... "
+            "or sqlite:///..."
+        ) from None
     except (ImportError, OperationalError) as exc:
-        raise StoreError(f"cannot use {parsed.render_as_string()}: {exc}") from None
+        raise StoreError(f"QABOT_DATABASE_URL: cannot use {shown}: {exc}") from None

@@ -15,7 +15,8 @@ import yaml
 
 from bot.cli import _parser
 from bot.endpoints import DEFAULT_PORT, HEALTH_PATH, METRICS_PATH
-from bot.settings import Settings, env_names
+from bot.settings import DEFAULT_GRACE_SECONDS, Settings, env_names
+from bot.slack.server import ACK_DRAIN_SECONDS, SERVICE_STOP_SECONDS, ServerOptions
 from tests.conftest import ROOT
 
 DEPLOY = ROOT / "deploy"
@@ -353,6 +354,77 @@ def test_systemd_runs_socket_mode_with_sqlite(unit: dict[str, list[tuple[str, st
     assert (settings.slack_app_token is not None) and settings.slack_signing_secret is None
     state = values(unit, "StateDirectory")
     assert state and settings.database_url.startswith(f"sqlite:////var/lib/{state[0]}/")
+
+
+# -- shutdown fits the time each deploy file allows ---------------------------------------------
+
+# What the process needs after stop(): closing the store, and the interpreter's exit.
+EXIT_MARGIN_S = 4
+# The stop timeout Docker gives a container whose compose service sets none.
+DOCKER_DEFAULT_STOP_S = 10.0
+_UNITS = {"ms": 0.001, "s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600}
+
+
+def seconds(value: str | int) -> float:
+    """A duration as Kubernetes, systemd or compose write it: 30, "30s", "1min 30s", "1m30s"."""
+    text = str(value).replace(" ", "")
+    if text.isdigit():
+        return float(text)
+    parts = re.findall(r"(\d+)([a-z]+)", text)
+    assert parts and "".join(n + u for n, u in parts) == text, f"not a duration: {value!r}"
+    return sum(int(n) * _UNITS[u] for n, u in parts)
+
+
+def shutdown_limits(
+    compose: dict[str, Any],
+    deployment: dict[str, Any],
+    unit: dict[str, list[tuple[str, str]]],
+) -> dict[str, tuple[float, dict[str, str]]]:
+    """Each deploy file's time from SIGTERM to SIGKILL, with the environment it gives the bot."""
+    c = container(deployment)
+    k8s_env = {e["name"]: e["value"] for e in c["env"]}
+    k8s_env |= load_yaml("k8s/secret.example.yaml")["stringData"]
+    limits = {
+        "k8s/deployment.yaml": (
+            seconds(deployment["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]),
+            k8s_env,
+        )
+    }
+    (timeout,) = values(unit, "TimeoutStopSec")
+    unit_env = dict(v.split("=", 1) for v in values(unit, "Environment"))
+    limits["qabot.service"] = (seconds(timeout), unit_env | env_file("qabot.env.example"))
+    for name, svc in bot_services(compose).items():
+        limit = seconds(svc["stop_grace_period"]) if "stop_grace_period" in svc else None
+        env = {**env_file(".env.example"), **svc["environment"]}
+        env = {k: v.replace("${POSTGRES_PASSWORD}", "pw") for k, v in env.items()}
+        limits[f"docker-compose.yml: {name}"] = (limit or DOCKER_DEFAULT_STOP_S, env)
+    return limits
+
+
+def test_the_default_grace_is_the_servers_and_the_settings() -> None:
+    assert Settings(_env_file=None).socket_grace_seconds == DEFAULT_GRACE_SECONDS
+    assert ServerOptions().shutdown_grace == ServerOptions().socket_grace == DEFAULT_GRACE_SECONDS
+
+
+def test_shutdown_fits_the_stop_timeout_of_every_deploy_file(
+    compose: dict[str, Any],
+    deployment: dict[str, Any],
+    unit: dict[str, list[tuple[str, str]]],
+) -> None:
+    limits = shutdown_limits(compose, deployment, unit)
+    assert {"k8s/deployment.yaml", "qabot.service", "docker-compose.yml: bot"} <= limits.keys()
+    for where, (limit, env) in limits.items():
+        grace = valid_settings(env, where).socket_grace_seconds
+        # stop() ends within the grace (or the ack drain, if longer) and the services' moment.
+        needed = max(grace, ACK_DRAIN_SECONDS) + SERVICE_STOP_SECONDS + EXIT_MARGIN_S
+        assert needed <= limit, f"{where}: stopping may take {needed} s, SIGKILL comes at {limit} s"
+
+
+def test_durations_read_as_the_deploy_tools_write_them() -> None:
+    assert seconds(30) == seconds("30") == seconds("30s") == 30
+    assert seconds("1min 30s") == seconds("1m30s") == 90
+    with pytest.raises(AssertionError):
+        seconds("soon")
 
 
 # -- Prometheus alerts -------------------------------------------------------------------------

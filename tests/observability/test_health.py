@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import logging
 
 from bot.matching import Matcher
-from bot.observability.health import ConnectionClock, SocketModeState, health_report
+from bot.observability.health import ConnectionClock, SocketModeState, health_report, public
 from bot.observability.logs import configure_logging
 from bot.observability.metrics import Metrics
 from bot.observability.report import report_request
@@ -37,6 +38,20 @@ def test_healthy_report_carries_content() -> None:
     assert body["last_reload"]["status"] == "initial"
 
 
+def test_rejected_reload_is_degraded_but_up() -> None:
+    rejected = dataclasses.replace(CONTENT, status="rejected", errors=("/srv/qa.yaml:3: bad",))
+    status, body = health_report(rejected, store_ok=True)
+    assert (status, body["status"]) == (200, "degraded")
+    assert body["last_reload"]["errors"] == ["/srv/qa.yaml:3: bad"]
+
+
+def test_the_public_form_is_the_status_alone() -> None:
+    rejected = dataclasses.replace(CONTENT, status="rejected", errors=("/srv/qa.yaml:3: bad",))
+    assert public(health_report(CONTENT, True)) == (200, {"status": "ok"})
+    assert public(health_report(rejected, True)) == (200, {"status": "degraded"})
+    assert public(health_report(CONTENT, False)) == (503, {"status": "unavailable"})
+
+
 def test_store_unreachable_is_503() -> None:
     status, body = health_report(CONTENT, store_ok=False)
     assert status == 503 and body["status"] == "unavailable" and body["store"] is False
@@ -53,7 +68,7 @@ def test_socket_mode_disconnection_within_and_beyond_grace() -> None:
     assert state == SocketModeState(False, 0.0)
     clock.t += 60
     status, body = health_report(CONTENT, True, connection.observe(False), grace_s=60)
-    assert status == 200
+    assert status == 200 and body["status"] == "degraded"
     assert body["socket_mode"] is False and body["socket_disconnected_for_s"] == 60
     clock.t += 1
     assert health_report(CONTENT, True, connection.observe(False), grace_s=60)[0] == 503

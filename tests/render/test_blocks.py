@@ -91,3 +91,16 @@ def test_list_has_every_question_with_citation(catalogue: Catalogue) -> None:
     for entry in catalogue.entries:
         assert f"*{entry.label}*" in text
     assert "Released February 21, 2017" in text
+
+
+def test_text_is_escaped_once_in_blocks_and_fallback(catalogue: Catalogue) -> None:
+    entry = dataclasses.replace(catalogue.get("q14"), question="Is PEP < S-Comm & why?")
+    decline = blocks.decline_message("a & b <c>", [entry])
+    answer = blocks.answer_message(entry, "U1", "a & b <c>")
+    for message in (decline, answer):
+        everything = message["text"] + json.dumps(message["blocks"], ensure_ascii=False)
+        assert "a &amp; b &lt;c&gt;" in everything
+        assert "&amp;amp;" not in everything and "&amp;lt;" not in everything
+        assert "<c>" not in everything
+    assert "Q14: Is PEP &lt; S-Comm &amp; why?" in decline["text"]
+    assert "Q14: Is PEP &lt; S-Comm &amp; why?" in answer["text"]

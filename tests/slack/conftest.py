@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from bot.content import Catalogue
+from bot.content import Catalogue, load_catalogue
 from bot.matching import Matcher, Semantics
+from bot.observability.metrics import Metrics
+from bot.reload import ContentReloader
 from bot.responder import Responder
 from bot.slack.config import Credentials, Mode
 from bot.slack.server import BotServer, ServerOptions, Service
@@ -57,10 +60,23 @@ async def start_bot(
         matcher: Matcher | None = None,
         database_url: str | None = None,
         services: Sequence[Service] = (),
+        content: Path | None = None,
+        metrics_port: int | None = None,
+        shutdown_grace: float = 10,
     ) -> BotServer:
+        """``content`` serves that file and reloads it on request; ``metrics_port`` serves
+        /metrics and the detailed /healthz there."""
         bot_store = Store(database_url or f"sqlite:///{tmp_path / 'state.sqlite3'}")
         bot_store.create_schema()
+        if content is not None:
+            matcher = Matcher(load_catalogue(content), semantics, threshold)
         responder = Responder(matcher or Matcher(catalogue, semantics, threshold), "/qa")
+        metrics = Metrics() if metrics_port else None
+        reloader = None
+        if content is not None:
+            reloader = ContentReloader(
+                responder, content, semantics, threshold, metrics, watch=False
+            )
         creds = (
             Credentials(Mode.HTTP, BOT_TOKEN, signing_secret=SIGNING_SECRET)
             if mode is Mode.HTTP
@@ -70,10 +86,11 @@ async def start_bot(
             api_url=slack_api.url,
             host="127.0.0.1",
             port=0,
-            shutdown_grace=10,
+            shutdown_grace=shutdown_grace,
             socket_ping_interval=0.2,
+            metrics_port=metrics_port,
         )
-        server = BotServer(responder, bot_store, creds, options, services)
+        server = BotServer(responder, bot_store, creds, options, services, metrics, reloader)
         await server.start()
         started.append((server, bot_store))
         return server
@@ -97,3 +114,15 @@ async def sender(bot: BotServer) -> AsyncIterator[SlackSender]:
 
 async def sender_for(server: BotServer, session: aiohttp.ClientSession) -> SlackSender:
     return SlackSender(session, f"http://127.0.0.1:{server.port}")
+
+
+async def get_json(url: str) -> tuple[int, dict]:
+    """GET ``url``, retrying while nothing listens yet (a metrics port starts as a service)."""
+    async with aiohttp.ClientSession() as session:
+        for _ in range(100):
+            try:
+                async with session.get(url) as resp:
+                    return resp.status, await resp.json()
+            except aiohttp.ClientConnectionError:
+                await asyncio.sleep(0.05)
+    raise AssertionError(f"nothing answered at {url}")

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
+from collections.abc import AsyncIterator
+from pathlib import Path
 
 import aiohttp
+import pytest
 from sqlalchemy import create_engine
 
+from bot.endpoints import EVENTS_PATH, HEALTH_PATH
+from bot.slack.http import MAX_BODY
 from bot.slack.server import BotServer
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi, Scripted
-from tests.slack.conftest import DECLINE_ALL, StartBot, sender_for
+from tests.observability.test_endpoints import closed_port
+from tests.slack.conftest import DECLINE_ALL, StartBot, get_json, sender_for
 from tests.slack.slack_requests import (
     CHANNEL,
     USER,
@@ -23,6 +30,7 @@ from tests.slack.slack_requests import (
     mention,
     signed_headers,
 )
+from tests.test_reload import FULL, INVALID, INVALID_LINE, write
 
 
 async def settle(bot: BotServer) -> None:
@@ -78,6 +86,17 @@ async def test_slash_command_by_number(
         assert call.body["response_type"] == "in_channel"
         assert section_texts(call.body)[0].startswith("*Q7: ")
         assert "".join(section_texts(call.body)[1:]) == catalogue.get("q7").answer
+
+
+async def test_a_command_holding_the_word_payload_is_answered(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi
+) -> None:
+    # Bolt reads any form containing "payload" as an interactive payload, empty without one.
+    body = command_body("Q7", slack_api.response_url())
+    body["team_domain"] = "payloads-inc"
+    assert (await sender.command(body))[0] == 200
+    [call] = await slack_api.wait_for(RESPONSE_URL)
+    assert section_texts(call.body)[0].startswith("*Q7: ")
 
 
 async def test_help_and_list_are_ephemeral(
@@ -187,6 +206,31 @@ async def test_direct_message_is_answered_in_the_dm(
     assert post.body["channel"] == "D123DM"
     assert "thread_ts" not in post.body
     assert section_texts(post.body)[0].startswith("*Q14: ")
+
+
+async def test_slack_escapes_are_undone_once_in_and_done_once_out(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi, matcher
+) -> None:
+    # Slack sends "&", "<" and ">" typed by a person as "&amp;", "&lt;" and "&gt;".
+    typed = "DACA & the new memos"
+    sent = "DACA &amp; the new memos"
+    expected = matcher.match(typed).entry
+    assert expected is not None and matcher.match(sent).entry is None  # the escape matters
+
+    await sender.command(command_body(sent, slack_api.response_url()))
+    await sender.event(event_body(mention(f"<@UBOT> {sent}")))
+    await sender.event(event_body(direct_message(sent)))
+    await slack_api.wait_for(RESPONSE_URL)
+    await slack_api.wait_for("chat.postMessage", 2)
+    await settle(bot)
+    replies = slack_api.replies()
+    assert len(replies) == 3
+    for reply in replies:
+        assert section_texts(reply.body)[0].startswith(f"*{expected.label}: ")
+        payload = json.dumps(reply.body["blocks"], ensure_ascii=False)
+        # Shown back as typed: escaped once for Slack to display "&", never "&amp;amp;".
+        assert "“DACA &amp; the new memos”" in payload
+        assert "&amp;amp;" not in payload
 
 
 async def test_bot_messages_edits_and_own_messages_get_no_reply(
@@ -334,7 +378,8 @@ async def test_odd_bodies_get_clean_statuses_and_the_server_stays_healthy(
     assert status == 400
     status, _ = await sender.post_raw("[1, 2]", signed_headers("[1, 2]", "application/json"))
     assert status == 400
-    status, _ = await sender.post_raw(b"caf\xe9 \xff", {"content-type": "text/plain"})
+    not_utf8 = b"caf\xe9 \xff"
+    status, _ = await sender.post_raw(not_utf8, signed_headers(not_utf8, "text/plain"))
     assert status == 400
 
     await settle(bot)
@@ -344,18 +389,91 @@ async def test_odd_bodies_get_clean_statuses_and_the_server_stays_healthy(
     assert status == 200 and health["status"] == "ok"
 
 
-async def test_healthz_reports_content_and_store(
-    bot: BotServer, sender: SlackSender, catalogue
+# Bodies that break a careless parser: a form whose payload is not JSON, JSON nested 100,000
+# deep, JSON that is not an object or of a shape Bolt trips over, bytes that are not UTF-8.
+MALFORMED = [
+    ("application/json", b'{"type": "event_callback", "authorizations": "x"}'),
+    ("application/x-www-form-urlencoded", b"payload=%7Bnot-json"),
+    ("application/x-www-form-urlencoded", b"payload=%5B1%5D"),
+    ("application/json", b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+    ("application/json", b"{this is not json"),
+    ("application/json", b"[1, 2]"),
+    ("text/plain", b"caf\xe9 \xff"),
+]
+
+
+def no_tracebacks(records: list[logging.LogRecord]) -> list[str]:
+    """Log lines that carry a traceback or are errors: there should be none."""
+    return [
+        f"{r.name}: {r.getMessage()}" for r in records if r.exc_info or r.levelno >= logging.ERROR
+    ]
+
+
+async def test_unsigned_bodies_are_refused_before_anything_parses_them(
+    bot: BotServer, sender: SlackSender, caplog: pytest.LogCaptureFixture
 ) -> None:
-    status, body = await sender.health()
+    caplog.set_level(logging.DEBUG)
+    for content_type, body in MALFORMED:
+        unsigned = {"content-type": content_type}
+        forged = signed_headers(body, content_type, secret="not-the-secret")
+        bad_timestamp = {**signed_headers(body, content_type), "x-slack-request-timestamp": "1e9"}
+        for headers in (unsigned, forged, bad_timestamp):
+            status, text = await sender.post_raw(body, headers)
+            assert (status, json.loads(text)) == (401, {"error": "invalid signature"}), body[:20]
+    assert no_tracebacks(caplog.records) == []
+    assert bot.deps is not None and len(bot.deps.tracker) == 0
+
+
+async def test_signed_malformed_bodies_get_400_and_no_traceback(
+    bot: BotServer, sender: SlackSender, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    for content_type, body in MALFORMED:
+        status, text = await sender.post_raw(body, signed_headers(body, content_type))
+        assert status == 400, (body[:20], text)
+        assert set(json.loads(text)) == {"error"}
+    assert no_tracebacks(caplog.records) == []
+    status, health = await sender.health()
+    assert status == 200 and health["status"] == "ok"
+
+
+async def test_a_body_over_the_cap_is_refused_also_without_a_length(
+    bot: BotServer, sender: SlackSender
+) -> None:
+    big = b"payload=" + b"x" * MAX_BODY
+    status, _ = await sender.post_raw(big, signed_headers(big, "application/x-www-form-urlencoded"))
+    assert status == 413
+
+    async def chunks() -> AsyncIterator[bytes]:  # sent chunked, with no Content-Length
+        for start in range(0, len(big), 64 * 1024):
+            yield big[start : start + 64 * 1024]
+
+    headers = signed_headers(big, "application/x-www-form-urlencoded")
+    async with sender.session.post(
+        sender.base_url + EVENTS_PATH, data=chunks(), headers=headers
+    ) as resp:
+        assert resp.status == 413
+
+
+async def test_an_unknown_button_is_acked_and_logged_once(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    payload = action_body("q3", slack_api.response_url())
+    payload["actions"][0]["action_id"] = "retired_button"
+    status, _ = await sender.action(payload)
     assert status == 200
-    assert body.pop("last_reload")["status"] == "initial"
-    assert body == {
-        "status": "ok",
-        "entries": len(catalogue),
-        "content_version": catalogue.version,
-        "store": True,
-    }
+    await settle(bot)
+    mentions = [r for r in caplog.records if "retired_button" in r.getMessage()]
+    assert [(r.levelno, r.name) for r in mentions] == [
+        (logging.WARNING, "bot.slack.listeners.unhandled")
+    ]
+    assert not [r for r in caplog.records if "Unhandled request" in r.getMessage()]
+    assert slack_api.replies() == []
+
+
+async def test_healthz_on_the_public_port_says_only_ok(bot: BotServer, sender: SlackSender) -> None:
+    assert await sender.health() == (200, {"status": "ok"})
 
 
 async def test_healthz_is_503_when_the_store_is_unreachable(start_bot: StartBot, tmp_path) -> None:
@@ -367,8 +485,34 @@ async def test_healthz_is_503_when_the_store_is_unreachable(start_bot: StartBot,
     bot.store.engine = create_engine(f"sqlite:///{blocker}/state.db")
     async with aiohttp.ClientSession() as session:
         status, body = await (await sender_for(bot, session)).health()
-    assert status == 503
-    assert body["store"] is False
+    assert (status, body) == (503, {"status": "unavailable"})
+
+
+async def test_a_rejected_reload_is_degraded_publicly_and_detailed_on_the_metrics_port(
+    start_bot: StartBot, tmp_path: Path, catalogue
+) -> None:
+    content = tmp_path / "content" / "qa.yaml"
+    content.parent.mkdir()
+    write(content, FULL)
+    bot = await start_bot(content=content, metrics_port=closed_port())
+    assert bot.reloader is not None and bot.options.metrics_port is not None
+    public = f"http://127.0.0.1:{bot.port}{HEALTH_PATH}"
+    detailed = f"http://127.0.0.1:{bot.options.metrics_port}{HEALTH_PATH}"
+    status, body = await get_json(detailed)
+    assert (status, body["status"], body["entries"]) == (200, "ok", len(catalogue))
+
+    write(content, INVALID)
+    assert (await bot.reloader.reload()).status == "rejected"
+
+    async with aiohttp.ClientSession() as session, session.get(public) as resp:
+        status, text = resp.status, await resp.text()
+    # Still serving the previous content: up, but someone should look at the metrics port.
+    assert (status, json.loads(text)) == (200, {"status": "degraded"})
+    assert "qa.yaml" not in text and str(tmp_path) not in text
+    status, body = await get_json(detailed)
+    assert (status, body["status"]) == (200, "degraded")
+    assert body["last_reload"]["errors"][0].startswith(f"{content}:{INVALID_LINE}: entry q22")
+    assert body["content_version"] == catalogue.version and body["store"] is True
 
 
 async def test_two_replicas_sharing_a_store_answer_a_retried_event_once(

@@ -12,9 +12,12 @@ import aiohttp
 import pytest
 
 from bot.cli import main
+from bot.slack.server import ACK_DRAIN_SECONDS, SERVICE_STOP_SECONDS
 from tests.conftest import CONTENT
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi, Scripted
+from tests.slack.conftest import StartBot
 from tests.slack.slack_requests import SIGNING_SECRET, SlackSender, command_body
+from tests.test_yamlfile import LAUGHS, limit_memory
 
 SLACK_VARS = ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL")
 
@@ -185,3 +188,80 @@ def test_invalid_schedule_file_stops_serve(
     assert f"{schedules}:2:" in err
     assert "QABOT_SCHEDULES" in err
     assert "Traceback" not in err
+
+
+async def test_hostile_content_saved_while_serving_is_rejected_and_serving_goes_on(
+    slack_api: FakeSlackApi, tmp_path: Path
+) -> None:
+    content = tmp_path / "qa.yaml"
+    content.write_bytes(CONTENT.read_bytes())
+    env = serve_env(slack_api, tmp_path, QABOT_CONTENT=str(content), QABOT_WATCH_CONTENT="false")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "serve", "--http", "--port", "0",
+        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        preexec_fn=limit_memory,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        async with asyncio.timeout(20):
+            banner = (await proc.stdout.readline()).decode()
+        port = int(banner.rsplit("port ", 1)[1].rstrip(")\n"))
+        async with aiohttp.ClientSession() as session:
+            sender = SlackSender(session, f"http://127.0.0.1:{port}")
+            hostile = [
+                (LAUGHS.encode(), f"{content}:1: YAML anchors and aliases"),
+                (b"#" * (50 * 1024 * 1024), f"{content}:0: the file is larger than 5 MB"),
+            ]
+            for number, (text, problem) in enumerate(hostile):
+                content.write_bytes(text)
+                proc.send_signal(signal.SIGHUP)
+                # Asked while the reload runs, and answered from the content loaded before.
+                key = f"during{number}"
+                status, _ = await sender.command(command_body("Q7", slack_api.response_url(key)))
+                assert status == 200
+                async with asyncio.timeout(60):
+                    while problem not in (line := (await proc.stderr.readline()).decode()):
+                        assert line, "the server ended"
+                assert "content reload rejected" in line
+            status, _ = await sender.command(command_body("Q14", slack_api.response_url("after")))
+            assert status == 200
+            await slack_api.wait_for(RESPONSE_URL, 3)
+        proc.send_signal(signal.SIGTERM)
+        async with asyncio.timeout(20):
+            await proc.communicate()
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode == 0
+    answers = {c.path.rsplit("/", 1)[1]: c.body for c in slack_api.calls_to(RESPONSE_URL)}
+    assert answers.keys() == {"during0", "during1", "after"}
+    assert all(body["response_type"] == "in_channel" for body in answers.values())
+    assert "Q14: " in str(answers["after"]["blocks"])
+
+
+async def test_a_stalled_request_and_a_hung_reply_do_not_hold_shutdown_past_the_grace(
+    start_bot: StartBot, slack_api: FakeSlackApi
+) -> None:
+    grace = 2.0
+    bot = await start_bot(shutdown_grace=grace)
+    slack_api.script(RESPONSE_URL, Scripted.slow(grace + 3))  # longer than the grace
+    async with aiohttp.ClientSession() as session:
+        sender = SlackSender(session, f"http://127.0.0.1:{bot.port}")
+        assert (await sender.command(command_body("Q7", slack_api.response_url())))[0] == 200
+    assert bot.deps is not None and len(bot.deps.tracker) == 1  # the reply, hung
+    # A client that announces a body and stops sending it half way.
+    _, writer = await asyncio.open_connection("127.0.0.1", bot.port)
+    writer.write(
+        b"POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Length: 1000\r\n"
+        b'Content-Type: application/json\r\n\r\n{"type": '
+    )
+    await writer.drain()
+    await asyncio.sleep(0.2)  # the server is now reading the body
+    try:
+        # Well inside the 30 s the deploy files give, whatever a client or Slack does.
+        async with asyncio.timeout(grace + ACK_DRAIN_SECONDS + SERVICE_STOP_SECONDS + 3):
+            await bot.stop()
+    finally:
+        writer.close()
+    assert len(bot.deps.tracker) == 0

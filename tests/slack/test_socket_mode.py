@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 import aiohttp
 
 from bot.slack.config import Mode
 from bot.slack.server import BotServer
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi
 from tests.fakes.socket_mode import FakeSocketMode
-from tests.slack.conftest import StartBot
+from tests.observability.test_endpoints import closed_port
+from tests.slack.conftest import StartBot, get_json
 from tests.slack.slack_requests import action_body, command_body, event_body, mention
 
 
@@ -103,14 +102,12 @@ async def test_dropped_connection_is_reestablished_and_keeps_answering(
 async def test_healthz_reports_the_socket_connection(
     start_bot: StartBot, socket_mode: FakeSocketMode
 ) -> None:
-    bot = await start_socket_bot(start_bot, socket_mode)
-    async with (
-        aiohttp.ClientSession() as session,
-        session.get(f"http://127.0.0.1:{bot.port}/healthz") as resp,
-    ):
-        assert resp.status == 200
-        body = json.loads(await resp.text())
-    assert body["socket_mode"] is True
+    bot = await start_bot(mode=Mode.SOCKET, metrics_port=closed_port())
+    await socket_mode.wait_connected()
+    assert await get_json(f"http://127.0.0.1:{bot.port}/healthz") == (200, {"status": "ok"})
+    status, body = await get_json(f"http://127.0.0.1:{bot.options.metrics_port}/healthz")
+    assert status == 200 and body["socket_mode"] is True
+
     async with (
         aiohttp.ClientSession() as session,
         session.post(f"http://127.0.0.1:{bot.port}/slack/events", data="{}") as resp,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.deps import Deps
-from bot.slack.listeners import actions, commands, events
+from bot.slack.listeners import actions, commands, events, unhandled
 
 
 def register_listeners(app: AsyncApp, deps: Deps) -> None:
     commands.register(app, deps)
     events.register(app, deps)
     actions.register(app, deps)
+    unhandled.register(app, deps)
