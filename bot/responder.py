@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.content.models import Entry
+from bot.currency import asks_currency
 from bot.matching.matcher import Match, Matcher
 from bot.render import blocks
 from bot.render.blocks import Message
@@ -21,6 +22,7 @@ class ReplyKind(StrEnum):
     DECLINE = "decline"
     HELP = "help"
     LIST = "list"
+    NOTICE = "notice"
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class Responder:
             return Reply(ReplyKind.HELP, blocks.help_message(self.command, entries))
         if keyword in ("list", "index", "all"):
             return Reply(ReplyKind.LIST, blocks.list_message(entries))
+        if asks_currency(query):
+            return Reply(ReplyKind.NOTICE, blocks.notice_message(matcher.catalogue.sources))
         match = matcher.match(query)
         if match.entry is not None:
             return Reply(ReplyKind.ANSWER, blocks.answer_message(match.entry, user, query), match)

@@ -18,12 +18,13 @@ class Surface(StrEnum):
 
 
 class Outcome(StrEnum):
-    """What the bot did with it: answered, declined, or showed help or the list."""
+    """What the bot did with it: answered, declined, or showed help, the list or the notices."""
 
     ANSWERED = "answered"
     DECLINED = "declined"
     HELP = "help"
     LIST = "list"
+    NOTICE = "notice"
 
 
 _OUTCOMES = {
@@ -31,6 +32,7 @@ _OUTCOMES = {
     ReplyKind.DECLINE: Outcome.DECLINED,
     ReplyKind.HELP: Outcome.HELP,
     ReplyKind.LIST: Outcome.LIST,
+    ReplyKind.NOTICE: Outcome.NOTICE,
 }
 
 

@@ -13,6 +13,10 @@ SECTION_LIMIT = 2900
 SUGGEST_ACTION_PREFIX = "qa_suggest"
 MAX_SUGGESTIONS = 3
 _ECHO_LIMIT = 300
+_MAX_NOTICES = 20
+_NO_NOTICE = (
+    "no notice of a later change is recorded here; the issuer's site has the current status."
+)
 
 Message = dict[str, Any]
 
@@ -113,6 +117,41 @@ def decline_message(query: str, suggestions: Sequence[Entry], command: str = "/q
             f"{e.label}: {escape(e.question)}" for e in suggestions
         )
     return {"text": text, "blocks": blocks}
+
+
+def notice_message(sources: Sequence[Source]) -> Message:
+    """Whether the loaded documents still hold: each one's notice, as the bot's note."""
+    noticed = [s for s in sources if s.notice]
+    lines = [
+        f":warning: {_cited(source)}: {escape(source.notice or '')}"
+        for source in noticed[:_MAX_NOTICES]
+    ]
+    if len(noticed) > _MAX_NOTICES:
+        lines.append(f"…and {len(noticed) - _MAX_NOTICES} more documents with a notice.")
+    quiet = [s for s in sources if not s.notice]
+    if len(quiet) == 1:
+        lines.append(f"{_cited(quiet[0])}: {_NO_NOTICE}")
+    elif quiet:
+        first = min(s.released for s in quiet)
+        last = max(s.released for s in quiet)
+        span = f"released {first:%B} {first.day}, {first.year} to {last:%B} {last.day}, {last.year}"
+        lines.append(f"{len(quiet)} other documents ({span}): {_NO_NOTICE}")
+    blocks: list[dict[str, Any]] = [
+        _mrkdwn_section(chunk) for chunk in split_text("\n\n".join(lines), SECTION_LIMIT)
+    ]
+    blocks.append(
+        {
+            "type": "context",
+            "elements": [
+                _mrkdwn("This note is the bot's, kept with the content; it is not official text.")
+            ],
+        }
+    )
+    return {"text": "Whether the loaded documents still hold: the bot's note.", "blocks": blocks}
+
+
+def _cited(source: Source) -> str:
+    return f"*{escape(source.title)}* ({escape(source.issuer)}, {release_date(source)})"
 
 
 def help_message(command: str, entries: Sequence[Entry]) -> Message:
