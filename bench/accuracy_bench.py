@@ -1,4 +1,4 @@
-"""Matcher accuracy beside simple baselines, on every labelled query set, in one run.
+"""Matcher accuracy beside baselines on every labelled query set, and across documents.
 
 Run with `make bench`. The baselines get their best decision threshold on each set (chosen
 after the fact, which flatters them); qabot uses its one default threshold everywhere.
@@ -6,66 +6,32 @@ after the fact, which flatters them); qabot uses its one default threshold every
 
 from __future__ import annotations
 
-import math
+import os
 import sys
-from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.content import Catalogue, load_catalogue  # noqa: E402
-from bot.matching import Matcher  # noqa: E402
+sys.path.insert(0, str(ROOT / "tools"))
+
+from baselines import Scorer, bm25_scorer, embedding_scorer, rapidfuzz_scorer  # noqa: E402
+
+from bot.content import load_catalogue  # noqa: E402
+from bot.matching import Matcher, Semantics  # noqa: E402
 from bot.matching.evaluation import LabelledQuery, load_queries  # noqa: E402
-from bot.matching.text import terms  # noqa: E402
+from bot.matching.fitting import fit, outcome  # noqa: E402
 
+SHARED = ROOT.parent / "shared"
+CONTENT = ROOT / "content" / "qa.yaml"
+CACHE = Path(os.environ.get("QABOT_CACHE_DIR", ROOT / ".cache"))
 QUERY_SETS = [
-    ROOT.parent / "shared" / "eval" / "dev.yaml",
+    SHARED / "eval" / "dev.yaml",
     *sorted((ROOT / "bench").glob("queries-*.yaml")),
+    SHARED / "eval" / "cvfaq-dev.yaml",
 ]
-
-# A scorer returns (entry id, score) of its best candidate for a query.
-Scorer = Callable[[str], tuple[str, float]]
-
-
-def rapidfuzz_scorer(catalogue: Catalogue, scorer, with_answer: bool) -> Scorer:
-    ids = [e.id for e in catalogue.entries]
-    texts = [f"{e.question} {e.answer}" if with_answer else e.question for e in catalogue.entries]
-
-    def best(query: str) -> tuple[str, float]:
-        _, score, index = process.extractOne(query, texts, scorer=scorer)
-        return ids[index], score / 100
-
-    return best
-
-
-def bm25_scorer(catalogue: Catalogue, k1: float = 1.2, b: float = 0.75) -> Scorer:
-    """Okapi BM25 over stemmed question and answer, scores scaled to [0, 1] by the maximum."""
-    docs = [Counter(terms(f"{e.question} {e.answer}")) for e in catalogue.entries]
-    n = len(docs)
-    avg = sum(sum(d.values()) for d in docs) / n
-    df = Counter(t for d in docs for t in d)
-    idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-    ids = [e.id for e in catalogue.entries]
-
-    def best(query: str) -> tuple[str, float]:
-        q = terms(query)
-        scores = []
-        for d in docs:
-            length = sum(d.values())
-            s = sum(
-                idf.get(t, 0) * d[t] * (k1 + 1) / (d[t] + k1 * (1 - b + b * length / avg))
-                for t in q
-            )
-            scores.append(s)
-        top = max(range(n), key=scores.__getitem__)
-        ceiling = sum(idf.get(t, 0) * (k1 + 1) / (1 + k1) for t in q) or 1.0
-        return ids[top], scores[top] / ceiling
-
-    return best
 
 
 def rates(results: list[tuple[LabelledQuery, str, float]], threshold: float) -> tuple[float, ...]:
@@ -83,21 +49,37 @@ def best_threshold(results: list[tuple[LabelledQuery, str, float]]) -> tuple[flo
     return max((rates(results, t) for t in grid), key=lambda r: r[0] - 3 * r[1] + r[2])
 
 
+def content_for(path: Path) -> Path:
+    """The content a query set is labelled against: the FAQ's sets name it, the rest are the
+    interior release's."""
+    return SHARED / "content" / "cvfaq.yaml" if "cvfaq" in path.name else CONTENT
+
+
 def main() -> None:
-    catalogue = load_catalogue(ROOT / "content" / "qa.yaml")
-    matcher = Matcher(catalogue)
-    baselines: dict[str, Scorer] = {
-        "extractOne WRatio, questions": rapidfuzz_scorer(catalogue, fuzz.WRatio, False),
-        "token_set_ratio, question+answer": rapidfuzz_scorer(catalogue, fuzz.token_set_ratio, True),
-        "BM25 (stemmed), question+answer": bm25_scorer(catalogue),
-    }
-    print("accuracy: top-1 / wrong answers (of in-scope) / out of scope declined")
+    semantics = Semantics.load(None, None, CACHE)
+    print("accuracy: right / wrong answers (of in-scope) / out of scope declined")
+    print("qabot uses its one fitted threshold everywhere; baselines get their best per set.")
+    built: dict[Path, tuple[Matcher, dict[str, Scorer]]] = {}
     for path in QUERY_SETS:
-        if not path.is_file():
+        content = content_for(path)
+        if not path.is_file() or not content.is_file():
             continue
+        if content not in built:
+            catalogue = load_catalogue(content)
+            built[content] = (
+                Matcher(catalogue, semantics),
+                {
+                    "extractOne WRatio, questions": rapidfuzz_scorer(catalogue, fuzz.WRatio, False),
+                    "BM25 (stemmed), question+answer": bm25_scorer(catalogue),
+                    "all-MiniLM-L6-v2 alone, question/answer": embedding_scorer(
+                        catalogue, semantics
+                    ),
+                },
+            )
+        matcher, baselines = built[content]
         queries = load_queries(path)
         print(
-            f"\n{path.name} ({sum(1 for q in queries if q.expect)} in scope, "
+            f"\n{path.name} on {content.name} ({sum(1 for q in queries if q.expect)} in scope, "
             f"{sum(1 for q in queries if not q.expect)} out of scope)"
         )
         # A decline is a score below any threshold, whatever the matcher's own score was.
@@ -111,6 +93,22 @@ def main() -> None:
             results = [(q, *scorer(q.text)) for q in queries]
             row(f"{name}, always answering", rates(results, 0.0))
             row(f"{name}, its best threshold", best_threshold(results))
+    cross_document()
+
+
+def cross_document() -> None:
+    """The decision fitted without each practice collection, scored on it."""
+    import fit_decision
+
+    if not all(p.is_file() for _, files in fit_decision.TRAINING.values() for p in files):
+        print("\ncross-document: the practice sets in ../shared are not here")
+        return
+    semantics = Semantics.load(None, None, CACHE)
+    data = fit_decision.collect(semantics)
+    print("\ncross-document: decision fitted without the collection, scored on it")
+    for name, rows in data.items():
+        held_out = fit({k: v for k, v in data.items() if k != name})
+        print(f"  {name:<36}{outcome(held_out, rows).line()}")
 
 
 def row(label: str, figures: tuple[float, ...]) -> None:

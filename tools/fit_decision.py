@@ -76,18 +76,24 @@ def samples(semantics: Semantics, catalogue: Catalogue, query_files: list[Path])
     return out
 
 
-def main(argv: list[str]) -> int:
-    missing = [p for _, files in TRAINING.values() for p in files if not p.is_file()]
-    if missing:
-        print(f"fit_decision: {missing[0]} not found (the development sets live in ../shared)")
-        return 2
-    semantics = Semantics(locate_model(), Path(os.environ.get("QABOT_CACHE_DIR", ROOT / ".cache")))
+def collect(semantics: Semantics) -> dict[str, list[Sample]]:
+    """Labelled samples of every training collection."""
     data = {}
     for name, (content, files) in TRAINING.items():
         catalogue = load_catalogue(content)
         if name.endswith("without aids"):
             catalogue = without_aids(catalogue)
         data[name] = samples(semantics, catalogue, files)
+    return data
+
+
+def main(argv: list[str]) -> int:
+    missing = [p for _, files in TRAINING.values() for p in files if not p.is_file()]
+    if missing:
+        print(f"fit_decision: {missing[0]} not found (the development sets live in ../shared)")
+        return 2
+    semantics = Semantics(locate_model(), Path(os.environ.get("QABOT_CACHE_DIR", ROOT / ".cache")))
+    data = collect(semantics)
     for name in data:
         others = {k: v for k, v in data.items() if k != name}
         held_out = fit(others)

@@ -138,3 +138,15 @@ def test_a_missing_model_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1
     assert "embedding model" in result.stderr and "nowhere" in result.stderr
+
+
+def test_a_weights_file_changed_in_place_is_hashed_again(tmp_path: Path) -> None:
+    directory = model_copy(tmp_path)
+    cache = tmp_path / "cache"
+    Semantics.load(directory, DEFAULT_WEIGHTS_SHA256, cache)  # hashed and recorded
+    assert (cache / "weights-verified.json").is_file()
+    weights = directory / "model.safetensors"
+    weights.unlink()
+    weights.write_bytes(b"\1" * 2048)
+    with pytest.raises(ModelError, match="is not the expected"):
+        Semantics.load(directory, DEFAULT_WEIGHTS_SHA256, cache)
