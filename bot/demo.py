@@ -65,7 +65,8 @@ def _session(
         latency_ms = (time.perf_counter() - started) * 1000
         if reply.match is not None:
             entry = reply.match.entry
-            store.record_query(surface, entry and entry.id, reply.match.score, latency_ms)
+            entry_id = entry.id if entry is not None else None
+            store.record_query(surface, entry_id, reply.match.score, latency_ms)
         where = "in channel" if reply.public else "only visible to you"
         stdout.write(f"qabot ({where})>\n{terminal.render(reply.message)}\n")
         stdout.flush()

@@ -7,6 +7,7 @@ An alias lets 400 bytes stand for a billion nodes, and these files never need on
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -167,7 +168,7 @@ def line_for(loc: tuple[Any, ...], lines: Lines) -> int:
     return lines.get((), 1)
 
 
-def describe_field_error(err: dict[str, Any], where: str) -> str | None:
+def describe_field_error(err: Mapping[str, Any], where: str) -> str | None:
     """The wording every validated file shares for a missing or unknown field, else None."""
     field = str(err["loc"][-1]) if err["loc"] else "file"
     if err["type"] == "missing":

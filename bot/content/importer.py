@@ -84,9 +84,9 @@ def parse_release(text: str, name: str = "<text>") -> Release:
         if current is not None:
             setattr(current, part, _continue(getattr(current, part), para))
 
-    for item in items:
-        if not item.answer:
-            problems.append(Problem(name, item.line, f"Q{item.number} has no answer"))
+    for entry in items:
+        if not entry.answer:
+            problems.append(Problem(name, entry.line, f"Q{entry.number} has no answer"))
     if not items:
         problems.append(Problem(name, 1, "no 'Q1:' / 'A1:' pairs found"))
     if not title:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -152,7 +153,7 @@ def _shared_id_problems(located: list[_Located]) -> list[Problem]:
     return problems
 
 
-def _describe(err: dict[str, Any], data: Any) -> str:
+def _describe(err: Mapping[str, Any], data: Any) -> str:
     loc = tuple(err["loc"])
     where = _where(loc, data)
     field_name = str(loc[-1]) if loc else "file"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -163,7 +163,7 @@ def load_schedules(path: str | Path, catalogue: Catalogue | None = None) -> Sche
     return Schedules(items=spec.schedules, path=name)
 
 
-def _describe(err: dict[str, Any], data: Any) -> str:
+def _describe(err: Mapping[str, Any], data: Any) -> str:
     loc = tuple(err["loc"])
     where = "file"
     if len(loc) >= 2 and loc[0] == "schedules" and isinstance(loc[1], int):

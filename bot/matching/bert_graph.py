@@ -6,6 +6,8 @@ graph need not be exported by the framework the model was trained in.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 GRAPH_VERSION = "1"  # bump when the graph changes: cached graphs and embeddings follow it
@@ -22,7 +24,7 @@ class _Graph:
         self.nodes: list = []
         self.constants: list = []
 
-    def const(self, value: np.ndarray | float | list[int]) -> str:
+    def const(self, value: np.ndarray | np.generic | float | list[int]) -> str:
         array = np.asarray(value)
         if array.dtype == np.float64:
             array = array.astype(np.float32)
@@ -30,7 +32,7 @@ class _Graph:
         self.constants.append(self._numpy.from_array(array, name))
         return name
 
-    def op(self, kind: str, *inputs: str, **attributes: object) -> str:
+    def op(self, kind: str, *inputs: str, **attributes: Any) -> str:
         name = f"n{len(self.nodes)}"
         self.nodes.append(self._helper.make_node(kind, list(inputs), [name], **attributes))
         return name

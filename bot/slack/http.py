@@ -51,7 +51,7 @@ def _events_handler(bolt: AsyncApp, secret: bytes):
         try:
             text = payload_text(raw, request.content_type)
             bolt_request = AsyncBoltRequest(
-                body=text, query=request.query_string, headers=request.headers
+                body=text, query=request.query_string, headers=dict(request.headers)
             )
         except BadBody as exc:
             return _error(400, str(exc))

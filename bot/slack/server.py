@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
@@ -28,7 +29,7 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 
 # A loop that runs beside the server until ``stop`` is set, e.g. the digest scheduler.
-Service = Callable[[asyncio.Event], Awaitable[None]]
+Service = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
 
 # How long requests already being handled may take once the port is closed. They are acks, and
 # Slack waits 3 s for an ack; one still running after that has failed anyway (a stalled client).

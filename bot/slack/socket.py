@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.socket_mode.aiohttp import SocketModeClient
+from slack_sdk.socket_mode.async_client import AsyncBaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
@@ -54,8 +56,8 @@ class SocketModeConnection:
         if self.client is not None:
             await self.client.close()
 
-    async def _handle(self, client: SocketModeClient, req: SocketModeRequest) -> None:
-        headers = {}
+    async def _handle(self, client: AsyncBaseSocketModeClient, req: SocketModeRequest) -> None:
+        headers: dict[str, str | Sequence[str]] = {}
         if req.retry_attempt is not None:
             headers["x-slack-retry-num"] = [str(req.retry_attempt)]
         if req.retry_reason is not None:

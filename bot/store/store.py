@@ -386,7 +386,7 @@ class Store:
 def _slot_record(r) -> SlotRecord:
     return SlotRecord(
         schedule=r["schedule"],
-        due_at=_aware(r["due_at"]),
+        due_at=_aware(r["due_at"]) or r["due_at"],  # the column is NOT NULL
         channel=r["channel"],
         status=r["status"],
         entry_id=r["entry_id"],

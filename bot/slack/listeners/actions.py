@@ -46,6 +46,8 @@ async def answer_suggestion(
         message = body.get("message") or {}
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
         thread = message.get("thread_ts") or container.get("thread_ts")
+        if not channel:  # not a shape Slack sends for a message button; nowhere to answer
+            return
         await deps.poster.post(channel, reply.message, thread_ts=thread)
     deps.report("action", reply, started)
 
