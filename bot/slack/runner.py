@@ -69,7 +69,7 @@ def serve(args: argparse.Namespace) -> int:
         )
     except ModelError as exc:
         return _fail(f"embedding model: {exc}", EXIT_CONFIG)
-    matcher = Matcher(catalogue, semantics, settings.match_threshold)
+    matcher = Matcher(catalogue, semantics, settings.match_threshold, progress=_log_progress)
     responder = Responder(matcher, settings.command)
     options = ServerOptions(
         api_url=settings.slack_api_url,
@@ -151,3 +151,10 @@ def _fail(message: str, code: int) -> int:
 
 def _has(args: argparse.Namespace, name: str) -> bool:
     return bool(getattr(args, name, None))
+
+
+def _log_progress(done: int, total: int) -> None:
+    """A cold embedding build of a large collection, logged about every tenth."""
+    step = max(32, total // 10)
+    if total >= 500 and (done == total or done % step < 32):
+        log.info("embedding content: %d of %d texts", done, total)
