@@ -59,8 +59,9 @@ class Vocabulary(_Strict):
     # A year or an order number is a word here, whether or not the YAML quotes it.
     model_config = ConfigDict(coerce_numbers_to_str=True)
 
-    acronyms: dict[Word, Words] = {}  # short form -> the full name it stands for
-    names: tuple[Words, ...] = ()  # programs without an acronym, each matched as one word
+    # Short form -> the full name it stands for. A program known by its name alone gets a short
+    # form made up for it, so that its name is still matched as one word.
+    acronyms: dict[Word, Words] = {}
     phrases: dict[Phrase, str] = {}  # phrase -> the words it is read as ("" drops it)
     synonyms: dict[Word, tuple[Word, ...]] = {}  # a word people use -> the document's words
     concepts: tuple[Words, ...] = ()  # words that stand for one idea, space separated
@@ -79,7 +80,6 @@ class Vocabulary(_Strict):
         return hash(
             (
                 tuple(self.acronyms.items()),
-                self.names,
                 tuple(self.phrases.items()),
                 tuple(self.synonyms.items()),
                 self.concepts,

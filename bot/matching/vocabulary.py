@@ -23,7 +23,7 @@ class Vocabulary:
     """The merged word knowledge of a catalogue, in the stemmed forms the matcher compares."""
 
     idioms: Table  # phrases rewritten before stemming, in queries and entries alike
-    names: Table  # full names of programs -> the one word that stands for each
+    names: Table  # full names of programs -> their acronyms
     related: dict[str, tuple[str, ...]]  # stem -> stems it may match instead
     context: frozenset[str]  # stems that name a document itself
     off_document: frozenset[str]  # stems of subjects the documents do not cover
@@ -33,20 +33,18 @@ class Vocabulary:
 def build_vocabulary(sources: Iterable[Source]) -> Vocabulary:
     """The general lexicon with every source's vocabulary block added."""
     phrases = dict(lexicon.PHRASES)
-    names = {full: short for short, full in lexicon.ACRONYMS.items()}  # full name -> its word
+    names: dict[str, str] = {}  # full name -> acronym
     synonyms: dict[str, set[str]] = defaultdict(set)
     for key, alternatives in lexicon.SYNONYMS.items():  # written as stems
         synonyms[key].update(alternatives)
     concepts = list(lexicon.CONCEPTS)
     context = set(lexicon.CONTEXT)
-    off_document = {stem(word) for group in lexicon.OFF_DOCUMENT for word in group.split()}
+    off_document: set[str] = set()
     for source in sources:
         vocabulary = source.vocabulary
         phrases.update((normalise(k), normalise(v)) for k, v in vocabulary.phrases.items())
         for short, full in vocabulary.acronyms.items():
             names[normalise(full)] = normalise(short)
-        for full in vocabulary.names:
-            names[normalise(full)] = normalise(full).replace(" ", "")
         for word, alternatives in vocabulary.synonyms.items():
             synonyms[_stem(word)].update(_stem(a) for a in alternatives)
         concepts += [normalise(group) for group in vocabulary.concepts]
@@ -62,7 +60,7 @@ def build_vocabulary(sources: Iterable[Source]) -> Vocabulary:
             related[key].update(stems - {key})
     return Vocabulary(
         idioms=phrase_table(phrases),
-        names=phrase_table({full: word for full, word in names.items()}),
+        names=phrase_table(names),
         related={key: tuple(sorted(alternatives)) for key, alternatives in related.items()},
         context=frozenset(context),
         off_document=frozenset(off_document),
