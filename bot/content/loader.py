@@ -162,6 +162,9 @@ def _describe(err: Mapping[str, Any], data: Any) -> str:
         return common
     if kind.startswith("date"):
         return f"{where}: bad date {err.get('input')!r} in '{field_name}' (use YYYY-MM-DD)"
+    if "vocabulary" in loc[:-1]:  # name the list or map, not the key or position in it
+        at = loc.index("vocabulary")
+        field_name = ".".join(str(part) for part in loc[at : at + 2])
     msg = err["msg"].removeprefix("Value error, ")
     return f"{where}: {field_name}: {msg}"
 

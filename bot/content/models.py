@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 _ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+_WORD = re.compile(r"[^\W_]+")  # a word as the matcher reads it: letters and digits
 
 
 class _Strict(BaseModel):
@@ -28,6 +31,64 @@ class ImplementedOrder(_Strict):
     citation: str | None = None
 
 
+def _one_word(value: str) -> str:
+    if _WORD.fullmatch(value) is None:
+        raise ValueError(f"'{value}' is not one word (letters and digits only)")
+    return value
+
+
+def _several_words(value: str) -> str:
+    if len(_WORD.findall(value)) < 2:
+        raise ValueError(f"'{value}' needs at least two words")
+    return value
+
+
+# Checked item by item, so that a problem is reported at the line of its item.
+Word = Annotated[str, AfterValidator(_one_word)]
+Words = Annotated[str, AfterValidator(_several_words)]
+Phrase = Annotated[str, AfterValidator(lambda value: _not_blank(value, "the phrase"))]
+
+
+class Vocabulary(_Strict):
+    """How people talk about one document: its names, its jargon, what it does not cover.
+
+    Matching aids like an entry's phrasings, written once for the whole source and never shown.
+    Words are written as people type them; the matcher normalises and stems them.
+    """
+
+    # A year or an order number is a word here, whether or not the YAML quotes it.
+    model_config = ConfigDict(coerce_numbers_to_str=True)
+
+    # Short form -> the full name it stands for. A program known by its name alone gets a short
+    # form made up for it, so that its name is still matched as one word.
+    acronyms: dict[Word, Words] = {}
+    phrases: dict[Phrase, str] = {}  # phrase -> the words it is read as ("" drops it)
+    synonyms: dict[Word, tuple[Word, ...]] = {}  # a word people use -> the document's words
+    concepts: tuple[Words, ...] = ()  # words that stand for one idea, space separated
+    context: tuple[Word, ...] = ()  # words naming the document itself: they weigh little
+    off_document: tuple[Word, ...] = ()  # subjects it is known not to cover
+
+    @field_validator("synonyms")
+    @classmethod
+    def _some_synonyms(cls, value: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        if empty := [word for word, alternatives in value.items() if not alternatives]:
+            raise ValueError(f"'{empty[0]}' has no synonyms")
+        return value
+
+    def __hash__(self) -> int:
+        # Frozen models hash their fields and dicts do not hash; entries stay hashable values.
+        return hash(
+            (
+                tuple(self.acronyms.items()),
+                tuple(self.phrases.items()),
+                tuple(self.synonyms.items()),
+                self.concepts,
+                self.context,
+                self.off_document,
+            )
+        )
+
+
 class Source(_Strict):
     """Where an answer comes from: every entry cites exactly one source."""
 
@@ -39,6 +100,7 @@ class Source(_Strict):
     implements: ImplementedOrder | None = None
     also_published_as: tuple[str, ...] = ()
     notice: str | None = None
+    vocabulary: Vocabulary = Vocabulary()
 
     @field_validator("title", "issuer")
     @classmethod

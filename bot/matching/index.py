@@ -11,9 +11,10 @@ from rapidfuzz import fuzz
 
 from bot.content.models import Entry
 from bot.matching import lexicon
-from bot.matching.phrases import NAMES, find, rewrite
+from bot.matching.phrases import find, rewrite
 from bot.matching.query import facts_wanted
 from bot.matching.text import STOPWORDS, normalise, stem
+from bot.matching.vocabulary import Vocabulary
 
 # How much a word found in each part of an entry counts, relative to the question itself,
 # lightest first (the merge in build_index relies on that order). "question" also holds the
@@ -38,7 +39,7 @@ class Index:
     known_words: frozenset[str]  # every normalised word of the content
 
 
-def build_index(entries: tuple[Entry, ...], name_share: float) -> Index:
+def build_index(entries: tuple[Entry, ...], vocabulary: Vocabulary, name_share: float) -> Index:
     """Index every field of every entry, each word at the weight of the best field it is in."""
     postings: dict[str, dict[int, float]] = defaultdict(dict)
     known_words: set[str] = set()
@@ -49,9 +50,9 @@ def build_index(entries: tuple[Entry, ...], name_share: float) -> Index:
         fields = {f: normalise(f" {BREAK} ".join(t)) for f, t in _fields(entry).items()}
         best: dict[str, float] = {}
         for field, weight in FIELD_WEIGHTS.items():
-            words, stems = rewrite(fields[field].split())
+            words, stems = rewrite(fields[field].split(), vocabulary.idioms)
             known_words.update(words)
-            full, named = index_keys(words, stems, pairs=field != "answer")
+            full, named = index_keys(words, stems, vocabulary, pairs=field != "answer")
             # Fields come lightest first, so a plain update keeps each word's heaviest field.
             best.update(dict.fromkeys(full, weight))
             for key in named:  # words inside a program's name count for less
@@ -78,12 +79,14 @@ def content_stems(words: list[str]) -> list[str]:
     return [stem(w) for w in words if w not in STOPWORDS]
 
 
-def index_keys(words: list[str], stems: list[str], pairs: bool = True) -> tuple[set[str], set[str]]:
+def index_keys(
+    words: list[str], stems: list[str], vocabulary: Vocabulary, pairs: bool = True
+) -> tuple[set[str], set[str]]:
     """Keys of a text at full weight (stems, acronyms of names, adjacent pairs), and the stems
     seen only inside a program's name ("priority" in "Priority Enforcement Program")."""
     named_positions: set[int] = set()
     full: set[str] = set()
-    for start, length, acronym in find(stems, NAMES):
+    for start, length, acronym in find(stems, vocabulary.names):
         named_positions.update(range(start, start + length))
         full.add(stem(acronym[0]))
     # Comprehensions rather than one loop: this runs over every word of every entry.
@@ -107,10 +110,12 @@ def index_keys(words: list[str], stems: list[str], pairs: bool = True) -> tuple[
     return full, named - full
 
 
-def facts_held(question: str, answer: str) -> frozenset[str]:
-    """Kinds of fact an entry can give: those its question asks for or its answer states."""
-    context = {w for w in lexicon.CONTEXT if w.isdigit()}
-    text = " ".join(w for w in f"{question} {answer}".split() if w not in context)
+def facts_held(question: str, answer: str, names: frozenset[str]) -> frozenset[str]:
+    """Kinds of fact an entry can give: those its question asks for or its answer states.
+
+    ``names`` are numbers that name the document ("Executive Order 13768"), not facts in it.
+    """
+    text = " ".join(w for w in f"{question} {answer}".split() if w not in names)
     return facts_wanted(question) | frozenset(
         kind for kind, rx in _HOLDS.items() if rx.search(text)
     )

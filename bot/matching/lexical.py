@@ -16,7 +16,6 @@ import heapq
 import itertools
 import math
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -30,6 +29,7 @@ from bot.matching.phrases import rewrite
 from bot.matching.query import facts_wanted, is_question, split_clauses, split_persona
 from bot.matching.result import Candidate, Match
 from bot.matching.text import STOPWORDS, normalise, stem
+from bot.matching.vocabulary import build_vocabulary
 
 # The lexical score on its own declines below this (`tuning` experiments; the matcher decides
 # with the fitted probability instead).
@@ -89,7 +89,13 @@ class LexicalMatcher:
             self._by_number.setdefault(entry.number, entry)
         self._index_of = {entry.id: i for i, entry in enumerate(self._entries)}
 
-        index = build_index(self._entries, self.tuning.name_share)
+        # The general lexicon and what the catalogue's own sources say of their words.
+        self._vocabulary = vocabulary = build_vocabulary(catalogue.sources)
+        self._related = vocabulary.related
+        self._off_document = vocabulary.off_document
+        self._context = vocabulary.context
+        self._context_numbers = frozenset(w for w in vocabulary.context if w.isdigit())
+        index = build_index(self._entries, vocabulary, self.tuning.name_share)
         self._postings = index.postings
         self._questions = index.questions
         self._normalised = index.normalised
@@ -105,8 +111,7 @@ class LexicalMatcher:
         self._max_idf = math.log(1.0 + (n - 0.5) / 1.5) if n > 1 else 1.0
         self._selective_df = max(50, int(n * self.tuning.selective_fraction))
         self._stems = sorted(k for k in self._postings if " " not in k)
-        lexicon_words = {w for phrase in lexicon.PHRASES.values() for w in phrase.split()}
-        self._known_words = sorted((index.known_words | lexicon_words) - STOPWORDS)
+        self._known_words = sorted((index.known_words | vocabulary.rewrite_words) - STOPWORDS)
         self._known_set = frozenset(self._known_words)
         self._latest_year = max((e.source.released.year for e in self._entries), default=0)
         # Memos of pure functions of the index: queries repeat the same words.
@@ -210,7 +215,7 @@ class LexicalMatcher:
     def _facts_of(self, index: int) -> frozenset[str]:
         facts = self._facts.get(index)
         if facts is None:
-            facts = self._facts[index] = facts_held(*self._normalised[index])
+            facts = self._facts[index] = facts_held(*self._normalised[index], self._context_numbers)
         return facts
 
     def _ambiguity_factor(self, top: float, rival: float) -> float:
@@ -242,7 +247,8 @@ class LexicalMatcher:
         for text, share, unknown_share in parts:
             # Spelling first, so that "priority enforcement progam" is still a program's name.
             corrected = [self._correct(w) for w in text.split()]
-            words += [(w, share, unknown_share) for w in rewrite(corrected, query=True)[0]]
+            rewritten, _ = rewrite(corrected, self._vocabulary.idioms, self._vocabulary.names)
+            words += [(w, share, unknown_share) for w in rewritten]
 
         stems: list[str] = []
         info: dict[str, tuple[float, float, float]] = {}  # stem -> (rarity, shares)
@@ -275,10 +281,10 @@ class LexicalMatcher:
 
     def _term(self, key: str, rarity: float, share: float, unknown_share: float) -> _Term:
         tuning = self.tuning
-        synonyms = [a for a in _RELATED.get(key, ()) if a in self._postings and a != key]
+        synonyms = [a for a in self._related.get(key, ()) if a in self._postings and a != key]
         prefixed = [] if key in self._postings or synonyms else self._prefix_matches(key)
         # A subject the documents do turn out to speak of is not off them after all.
-        off = (key in _OFF_DOCUMENT and key not in self._postings) or self._after_release(key)
+        off = (key in self._off_document and key not in self._postings) or self._after_release(key)
         if off:
             # Asked about, another subject; mentioned in the story around a question, background.
             weight = self._max_idf * tuning.off_document_weight * unknown_share
@@ -288,12 +294,12 @@ class LexicalMatcher:
             weight = idf * (1.0 - tuning.common_discount * (1.0 - rarity))
         else:
             weight = self._max_idf * tuning.unknown_share * rarity * unknown_share
-        if not off and (key in lexicon.CONTEXT or (key.isdigit() and key not in self._postings)):
+        if not off and (key in self._context or (key.isdigit() and key not in self._postings)):
             # Dates and numbers the documents never mention ("the feb 20 memo") set context.
             weight *= tuning.context_share
         weight *= share
 
-        if off or key in lexicon.CONTEXT:
+        if off or key in self._context:
             # Another subject matches nothing here; the document's own name matches everything.
             return _Term(key, weight, ())
         alternatives: dict[str, float] = {key: 1.0} if key in self._postings else {}
@@ -350,7 +356,7 @@ class LexicalMatcher:
         return self._spelling_memo[word]
 
     def _closest_spelling(self, word: str) -> str:
-        if english.is_english(word) or stem(word) in _RELATED:
+        if english.is_english(word) or stem(word) in self._related:
             return word  # a real word that we do not index is not a typo of one we do
         hit = process.extractOne(
             word,
@@ -361,21 +367,7 @@ class LexicalMatcher:
         return hit[0] if hit else word
 
 
-def _related_stems() -> dict[str, tuple[str, ...]]:
-    """Stem -> stems it may match instead: the directed synonyms and the concept groups."""
-    related: dict[str, set[str]] = defaultdict(set)
-    for key, alternatives in lexicon.SYNONYMS.items():
-        related[key].update(alternatives)
-    for group in lexicon.CONCEPTS:
-        stems = {stem(word) for word in group.split()}
-        for key in stems:
-            related[key].update(stems - {key})
-    return {key: tuple(sorted(alternatives)) for key, alternatives in related.items()}
-
-
-_RELATED = _related_stems()
 _second = itemgetter(1)
-_OFF_DOCUMENT = frozenset(stem(word) for group in lexicon.OFF_DOCUMENT for word in group.split())
 
 
 def _rarity(word: str) -> float:

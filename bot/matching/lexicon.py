@@ -1,37 +1,11 @@
-"""Domain vocabulary of US immigration enforcement: acronyms, synonyms, and off-document topics.
+"""General English for matching questions to official Q&A: idioms, synonyms, concepts, chatter.
 
-This is knowledge of how people talk about the subject, not of any one document's questions, so
-it serves every release of this kind. Entries' own aids (phrasings, keywords) live in content.
+Only what holds for any official release lives here. What belongs to one document or its field
+(acronyms, program names, jargon, the words naming it, subjects it does not cover) is written in
+its source's ``vocabulary`` block in content; entries' own aids (phrasings, keywords) too.
 """
 
 from __future__ import annotations
-
-# Acronym <-> full name. Both directions are indexed, so "PEP" finds "Priority Enforcement
-# Program" and the reverse.
-ACRONYMS: dict[str, str] = {
-    "pep": "priority enforcement program",
-    "scomm": "secure communities",
-    "daca": "deferred action for childhood arrivals",
-    "dapa": "deferred action for parents of americans",
-    "voice": "victims of immigration crime engagement",
-    "hsi": "homeland security investigations",
-    "ina": "immigration and nationality act",
-    "eo": "executive order",
-    "ice": "immigration and customs enforcement",
-    "cbp": "customs and border protection",
-    "dhs": "department of homeland security",
-    "uscis": "citizenship and immigration services",
-    "ngo": "non governmental organization",
-    "moa": "memorandum of agreement",
-    "usao": "united states attorney office",
-    "tco": "transnational criminal organization",
-    "pd": "prosecutorial discretion",
-    # Named programs without a common acronym: one token each, so that their words alone
-    # ("community", "shield") weigh like the words of any other program name.
-    "opcommunityshield": "operation community shield",
-    "nldc": "national lead development center",
-    "dbftf": "document and benefit fraud task forces",
-}
 
 # Multi-word expressions rewritten before stemming: idioms whose words alone mislead.
 PHRASES: dict[str, str] = {
@@ -39,40 +13,17 @@ PHRASES: dict[str, str] = {
     "6 months": "180 days",
     "half a year": "180 days",
     "ten thousand": "10000",
-    "take back": "accept repatriation",
-    "taking back": "accept repatriation",
-    "let go": "discretion",
-    "let someone go": "discretion",
-    "let people go": "discretion",
     "done away with": "terminated",
     "get rid of": "terminated",
     "got rid of": "terminated",
     "no longer": "terminated",
     "low priority": "deprioritize",
     "lower priority": "deprioritize",
-    "s comm": "scomm",
-    "secure comm": "secure communities",
-    "sanctuary city": "sanctuary",
-    "sanctuary cities": "sanctuary",
-    "border wall": "wall",
-    "travel ban": "travelban",
-    "muslim ban": "travelban",
-    "green card": "greencard",
-    "work permit": "workpermit",
     "right now": "today",
-    "border patrol": "borderpatrol",
     "these days": "today",
     "in force": "inforce",
     "in effect": "inforce",
-    "ms 13": "ms13",
     "non profit": "nonprofit",
-    "united states attorney": "attorney",
-    "us attorney": "attorney",
-    "sworn officers": "law enforcement",
-    "sworn": "law enforcement",
-    "clean record": "noncriminal",
-    "no record": "noncriminal",
-    "no criminal record": "noncriminal",
     "up front": "first",
     "go after": "target",
     "goes after": "target",
@@ -80,31 +31,17 @@ PHRASES: dict[str, str] = {
     "went after": "target",
     "staffing up": "hiring",
     "staff up": "hiring",
-    "without papers": "undocumented",
-    "no papers": "undocumented",
-    "criminal history": "criminal record",
     "statutory basis": "legal authority",
     "statutory authority": "legal authority",
     "legal basis": "legal authority",
     "legal foundation": "legal authority",
-    "interior order": "eo",
-    "interior enforcement order": "eo",
     "higher priority": "prioritize",
     "top priority": "prioritize",
     "high priority": "prioritize",
-    "community orgs": "ngo",
-    "community organizations": "ngo",
-    "community groups": "ngo",
-    "advocacy groups": "ngo",
-    "advocacy organizations": "ngo",
-    "apply for": "applyfor",
     "last year": "today",
     "this year": "today",
     "next year": "today",
     "as of now": "today",
-    "expedited removal": "expeditedremoval",
-    "know your rights": "knowyourrights",
-    "know my rights": "knowyourrights",
     "pull out of": "withdraw from",
     "opt out of": "withdraw from",
     "in plain english": "",
@@ -129,35 +66,11 @@ PHRASES: dict[str, str] = {
     "speed up": "expedite",
     "sped up": "expedited",
     "back on": "restored",
-    "interior eo": "eo",
-    "interior executive order": "executive order",
-    "interior enforcement eo": "eo",
-    "inside the country": "interior",
-    "inside the us": "interior",
-    "in the interior": "interior",
 }
 
 # Query stem -> stems it may match instead. Words people use for what official text says
 # in its own terms. Applied to queries only; the index keeps the document's words.
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "deport": ("remov", "removal"),
-    "deporte": ("remov", "nation"),
-    "kick": ("remov",),
-    "undocu": ("alien",),
-    "illeg": ("alien", "violat"),
-    "immigr": ("alien",),
-    "migrant": ("alien",),
-    "noncitizen": ("alien",),
-    "noncrimin": ("violat", "alien"),
-    "cop": ("law", "enforc", "offic"),
-    "polic": ("law", "enforc"),
-    "sheriff": ("law", "enforc", "local"),
-    "deputi": ("deleg", "offic"),
-    "deputis": ("deleg", "author"),
-    "deput": ("deleg", "author"),
-    "jail": ("custodi", "detain"),
-    "prison": ("custodi",),
-    "lockup": ("custodi",),
     "hire": ("hire", "employe", "personnel"),
     "posit": ("hire", "employe"),
     "job": ("hire", "employe", "job"),
@@ -165,12 +78,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "employe": ("hire", "personnel"),
     "workforc": ("personnel", "hire"),
     "recruit": ("hire",),
-    "admin": ("support",),
-    "administr": ("support",),
-    "kid": ("childhood",),
-    "child": ("childhood",),
-    "minor": ("childhood",),
-    "dreamer": ("daca", "deferr", "childhood"),
     "end": ("termin",),
     "over": ("termin",),
     "gone": ("termin", "rescind"),
@@ -192,26 +99,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "repeal": ("rescind",),
     "withdrawn": ("rescind",),
     "withdraw": ("rescind",),
-    "thug": ("gang",),
-    "ms13": ("gang",),
-    "cartel": ("transnat", "crimin", "organ"),
     "lie": ("fraud", "defraud"),
     "cheat": ("fraud", "defraud"),
     "scam": ("fraud",),
-    "welfar": ("public", "benefit"),
-    "medicaid": ("public", "benefit"),
-    "snap": ("public", "benefit"),
-    "prosecutor": ("prosecut", "attorney"),
-    "da": ("prosecut",),
-    "charg": ("prosecut",),
     "countri": ("countri", "govern", "nation"),
     "nation": ("countri", "govern", "nation"),
     "govern": ("govern", "countri"),
-    "return": ("repatri", "accept"),
-    "restrict": ("sanction",),
     "penalti": ("sanction", "consequ"),
     "punish": ("sanction", "consequ"),
-    "leverag": ("consequ", "sanction"),
     "judgment": ("discret",),
     "judgement": ("discret",),
     "leeway": ("discret",),
@@ -234,7 +129,6 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "nonprofit": ("ngo", "stakehold"),
     "advoc": ("ngo", "stakehold"),
     "advocaci": ("ngo", "stakehold"),
-    "citizen": ("nation",),
     "unit": ("offic",),
     "foundat": ("author",),
     "basi": ("author",),
@@ -247,21 +141,14 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "target": ("target", "priorit"),
     "pursu": ("action", "target"),
     "go": ("action",),
-    "pick": ("arrest",),
-    "detain": ("detent", "arrest"),
-    "catch": ("arrest",),
-    "raid": ("arrest", "oper"),
     "queue": ("priorit",),
     "ahead": ("priorit",),
     "first": ("priorit", "begin"),
     "convict": ("convict", "crimin"),
-    "felon": ("crimin", "convict"),
     "crimin": ("crimin", "crime"),
     "crime": ("crime", "crimin"),
     "hurt": ("impact", "victim"),
     "harm": ("impact", "victim"),
-    "cross": ("deleg",),
-    "doubl": ("deleg",),
     "signup": ("enter", "agreement"),
     "sign": ("enter", "agreement"),
     "join": ("enter", "partnership"),
@@ -278,34 +165,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "cooper": ("cooper", "partner", "assist"),
     "coordin": ("coordin", "partner"),
     "help": ("support", "assist"),
-    "fed": ("attorney", "feder"),
-    "feder": ("attorney",),
-    "case": ("prosecut",),
     "review": ("review", "examin"),
     "finish": ("review",),
     "align": ("consist",),
-    "hotspot": ("jurisdict", "violent"),
-    "violenc": ("violent", "gang"),
     "focus": ("focus", "priorit"),
     "staf": ("hire", "personnel"),
-    "overstay": ("violat", "alien"),
-    "paper": ("alien",),
-    "insid": ("interior",),
-    "domest": ("interior",),
     "duti": ("job",),
-    "trump": ("presid",),
-    "obama": ("presid",),
 }
 
-# Groups of words that stand for one idea in questions about immigration enforcement. Every word
-# of a group may match every other, at a discount. One word per item (idioms go in PHRASES).
+# Groups of words that stand for one idea in questions to officials. Every word of a group may
+# match every other, at a discount. One word per item (idioms go in PHRASES).
 CONCEPTS: tuple[str, ...] = (
     "affect affects affected impact impacts impacted change changes hit hits touch apply "
     "different differently",
     "priority priorities prioritize prioritized focus focused target targeted targets emphasis",
-    "removal remove removed removable deport deported deportation deportable deportee",
-    "arrest arrested arrests detain detained detention apprehend apprehended custody",
-    "alien aliens undocumented illegal illegals immigrant immigrants noncitizen noncitizens",
     "exempt exempted exemption exemptions exception exceptions spared protected leniency",
     "discretion discretionary judgment judgement leeway",
     "hire hiring hired hires recruit recruiting recruitment staffing employees personnel "
@@ -318,18 +191,15 @@ CONCEPTS: tuple[str, ...] = (
     "engage engagement engaging meet meeting contact cooperate cooperation collaborate",
     "ngo ngos nonprofit nonprofits advocates advocacy stakeholders stakeholder",
     "victim victims survivors",
-    "gang gangs ms13 cartel cartels",
     "fraud fraudulent defraud defrauded scam scams cheat cheating misrepresentation",
     "prosecute prosecuted prosecution prosecutions prosecutor prosecutors indict charged",
     "authority authorities basis statute statutory power powers",
     "training trained train instruction",
     "agreement agreements moa mou contract contracts deal deals",
-    "police sheriff sheriffs cops deputies",
     "country countries nation nations government governments",
     "sanction sanctions consequence consequences penalty penalties punish punishment",
     "criminal criminals crime crimes convicted conviction convictions felon felons offense "
     "offence offenses",
-    "interior domestic nationwide",
     "dangerous danger threat threats risk risks",
     "review reviewed reviewing examine examined examining audit",
     "expedite expedited expediting faster quicker",
@@ -338,35 +208,10 @@ CONCEPTS: tuple[str, ...] = (
     "guidance instructions directive directives",
 )
 
-# Subjects next door to this document that it does not address. A query whose subject is one
-# of these is about something else, whatever words it shares with an answer.
-OFF_DOCUMENT: tuple[str, ...] = (
-    # places, programs and documents of other policies
-    "sanctuary wall fence travelban refugee refugees asylum h1b lottery greencard citizenship",
-    "naturalization naturalize workpermit ead tps parole expeditedremoval visas knowyourrights",
-    # money, numbers and history
-    "budget cost costs fund funding funded grant grants pay paid fee fees money spend price",
-    "salary salaries wage wages statistics statistic percent percentage data created founded",
-    # courts, prisons, other agencies
-    "court courts courthouse courthouses judge judges hearing hearings lawsuit lawsuits sue",
-    "sued injunction constitutional unconstitutional legally binding warrant warrants bail",
-    "bond prison prisons sentence sentenced sentencing fbi dea atf congress senate legislation",
-    "borderpatrol beds facility facilities contractor contractors",
-    # places ICE may or may not go, politics, procedures, time
-    "hospital hospitals school schools campus campuses church churches sensitive politics",
-    "vote voting election elections form forms renew renewal renewals applyfor today yesterday",
-    "tomorrow recently latest",
-)
-
-# Words that name the document itself rather than any one answer ("the interior EO", "the Kelly
-# memo"), or ask only whether something still holds ("in effect"): they set the context of a
-# question, so they weigh little whatever their rarity.
-CONTEXT: frozenset[str] = frozenset(
-    """
-    eo order execut memo memoranda memorandum guidanc kelli feb februari 2017 dhs depart homeland
-    secur 13768 implement trump administr new inforc
-    """.split()
-)
+# Words that ask only whether something still holds ("in effect"): they set the context of a
+# question, so they weigh little whatever their rarity. Words naming one document ("the Kelly
+# memo") are its source's vocabulary.
+CONTEXT: frozenset[str] = frozenset({"inforc"})
 
 # What kind of fact a question asks for, by its wording. An entry can answer it only if its own
 # question asks the same, or its answer holds such a fact (a number, a time).

@@ -1,10 +1,9 @@
-"""Multi-word phrases of the lexicon found in word lists, compared stem by stem."""
+"""Multi-word phrases of a vocabulary found in word lists, compared stem by stem."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from bot.matching import lexicon
 from bot.matching.text import stem
 
 Table = dict[str, list[tuple[list[str], list[str]]]]
@@ -20,10 +19,6 @@ def phrase_table(pairs: dict[str, str]) -> Table:
         stems = [stem(word) for word in phrase.split()]
         table[stems[0]].append((stems, replacement.split()))
     return dict(table)
-
-
-IDIOMS = phrase_table(lexicon.PHRASES)
-NAMES = phrase_table({full: acronym for acronym, full in lexicon.ACRONYMS.items()})
 
 
 def find(stems: list[str], table: Table) -> list[tuple[int, int, list[str]]]:
@@ -63,7 +58,10 @@ def replace(words: list[str], stems: list[str], table: Table) -> tuple[list[str]
     return out_words + words[done:], out_stems + stems[done:]
 
 
-def rewrite(words: list[str], query: bool = False) -> tuple[list[str], list[str]]:
-    """Words and stems with idioms rewritten; in queries, programs' full names made acronyms."""
-    pair = replace(words, list(map(stem, words)), IDIOMS)
-    return replace(*pair, NAMES) if query else pair
+def rewrite(
+    words: list[str], idioms: Table, names: Table | None = None
+) -> tuple[list[str], list[str]]:
+    """Words and stems with idioms rewritten, then (in queries) programs' full names made
+    the one word that stands for each."""
+    pair = replace(words, list(map(stem, words)), idioms)
+    return replace(*pair, names) if names is not None else pair

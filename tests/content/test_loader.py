@@ -166,3 +166,52 @@ def test_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(VALID.encode() + b"\n# \xff\xfe\n")
     (problem,) = problems(path)
     assert problem == f"{path}:22: not valid UTF-8 text"
+
+
+VOCABULARY = """\
+    vocabulary:
+      acronyms: {ppp: paycheck protection program}
+      phrases: {payroll loan: ppp}
+      synonyms: {forgiven: [forgiveness]}
+      concepts: [loan loans lending credit]
+      context: [cares, 2020]
+      off_document: [mortgage]
+"""
+
+
+def with_vocabulary(text: str = VOCABULARY) -> str:
+    return VALID.replace("    entries:\n", text + "    entries:\n", 1)
+
+
+def test_vocabulary_block_loads(tmp_path: Path) -> None:
+    vocabulary = load_catalogue(write(tmp_path, with_vocabulary())).sources[0].vocabulary
+    assert vocabulary.acronyms == {"ppp": "paycheck protection program"}
+    assert vocabulary.synonyms == {"forgiven": ("forgiveness",)}
+    assert vocabulary.context == ("cares", "2020")  # an unquoted year is a word too
+    assert vocabulary.off_document == ("mortgage",)
+
+
+def test_a_source_without_vocabulary_has_an_empty_one(tmp_path: Path) -> None:
+    vocabulary = load_catalogue(write(tmp_path, VALID)).sources[0].vocabulary
+    assert not any(vocabulary.model_dump().values())
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        ("ppp: paycheck", "p p p: paycheck", 9, "vocabulary.acronyms: 'p p p' is not one word"),
+        ("ppp: paycheck protection program", "ppp: paycheck", 9, "'paycheck' needs at least"),
+        ("[loan loans lending credit]", "[loan]", 12, "vocabulary.concepts: 'loan' needs at"),
+        ("[forgiveness]", "[debt relief]", 11, "vocabulary.synonyms: 'debt relief' is not one"),
+        ("[forgiveness]", "[]", 11, "vocabulary.synonyms: 'forgiven' has no synonyms"),
+        ("[cares, 2020]", "[cares, cares act]", 13, "vocabulary.context: 'cares act' is not one"),
+        ("off_document:", "off_topic:", 14, "source demo: unknown field 'off_topic'"),
+    ],
+)
+def test_vocabulary_problems_have_their_line(
+    tmp_path: Path, old: str, new: str, line: int, message: str
+) -> None:
+    path = write(tmp_path, with_vocabulary(VOCABULARY.replace(old, new)))
+    (problem,) = problems(path)
+    assert problem.startswith(f"{path}:{line}: source demo: ")
+    assert message in problem
