@@ -16,6 +16,7 @@ import heapq
 import itertools
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -129,7 +130,7 @@ class LexicalMatcher:
             if entry is not None:
                 return Match(query, entry, 1.0, ())
 
-        parts = [(normalise(text), *shares) for text, *shares in self._parts(query)]
+        parts = [(normalise(text), share, unknown) for text, share, unknown in self._parts(query)]
         terms = self._query_terms(parts)
         coverage = self._coverage(terms)
         if not coverage:
@@ -182,6 +183,7 @@ class LexicalMatcher:
             best: dict[int, float] = {}
             for alt, credit in term.alternatives:
                 row = postings[alt]
+                pairs: Iterable[tuple[int, float]]
                 if not scoped:
                     pairs = row.items()
                 elif len(row) <= len(coverage):  # walk the shorter side

@@ -8,6 +8,8 @@ fitted model turns them into one probability; below the threshold the bot declin
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
 from bot.content.models import Catalogue, Entry
@@ -43,7 +45,8 @@ class Matcher:
         self._verbatim: dict[str, int] = {}
         for i, entry in enumerate(self._entries):
             self._verbatim.setdefault(normalise(entry.question), i)
-        self.semantic_index = semantics.index(self._entries, progress)
+        scope = "\n".join(str(Path(p).resolve()) for p in catalogue.paths)
+        self.semantic_index = semantics.index(self._entries, progress, scope)
 
     def match(self, query: str) -> Match:
         """The best entry for ``query`` and its confidence, or a decline with alternatives."""

@@ -56,7 +56,10 @@ class Semantics:
         """The operator's model (or the packaged one), checked; raises ModelError."""
         return cls(locate_model(model, sha256), cache_dir)
 
-    def index(self, entries: tuple[Entry, ...], progress: Progress | None = None) -> SemanticIndex:
+    def index(
+        self, entries: tuple[Entry, ...], progress: Progress | None = None, scope: str = ""
+    ) -> SemanticIndex:
+        """Vectors of every question, phrasing and answer passage; ``scope`` names the content."""
         texts: list[str] = []
         owners: list[int] = []
         for i, entry in enumerate(entries):
@@ -69,7 +72,7 @@ class Semantics:
             for text in passages(entry.answer):
                 answers.append(text)
                 answer_owners.append(i)
-        vectors, computed = self.cache.embed(self.encoder, texts + answers, progress)
+        vectors, computed = self.cache.embed(self.encoder, texts + answers, progress, scope)
         return SemanticIndex(
             questions=vectors[: len(texts)],
             owners=np.array(owners, dtype=np.int64),

@@ -28,31 +28,39 @@ class VectorCache:
         self.directory = directory
 
     def embed(
-        self, encoder: Encoder, texts: Sequence[str], progress: Progress | None = None
+        self,
+        encoder: Encoder,
+        texts: Sequence[str],
+        progress: Progress | None = None,
+        scope: str = "",
     ) -> tuple[np.ndarray, int]:
-        """Vectors of ``texts`` and how many had to be computed (the rest came from disk)."""
+        """Vectors of ``texts`` and how many had to be computed (the rest came from disk).
+
+        ``scope`` names the content (its files): each content keeps a file of its own, so that
+        serving one collection never evicts another's vectors.
+        """
         keys = [text_key(encoder.identity, t) for t in texts]
-        known = self._read(encoder)
+        path = self._path(encoder, scope)
+        known = self._read(encoder, path)
         missing = list(dict.fromkeys(k for k in keys if k not in known))
         if missing:
             text_of = dict(zip(keys, texts, strict=True))
             fresh = encoder.encode([text_of[k] for k in missing], progress)
             known.update(zip(missing, fresh, strict=True))
             # Only what this content needs is kept: the file never grows past one catalogue.
-            self._write(encoder, {k: known[k] for k in dict.fromkeys(keys)})
+            self._write(encoder, path, {k: known[k] for k in dict.fromkeys(keys)})
         out = np.zeros((len(texts), encoder.dimensions), dtype=np.float32)
         for row, key in enumerate(keys):
             out[row] = known[key]
         return out, len(missing)
 
-    def _path(self, encoder: Encoder) -> Path | None:
+    def _path(self, encoder: Encoder, scope: str) -> Path | None:
         if self.directory is None:
             return None
-        name = hashlib.sha256(encoder.identity.encode()).hexdigest()[:16]
+        name = hashlib.sha256(f"{encoder.identity}\0{scope}".encode()).hexdigest()[:16]
         return self.directory / f"vectors-{name}.npz"
 
-    def _read(self, encoder: Encoder) -> dict[str, np.ndarray]:
-        path = self._path(encoder)
+    def _read(self, encoder: Encoder, path: Path | None) -> dict[str, np.ndarray]:
         if path is None or not path.is_file():
             return {}
         try:
@@ -65,8 +73,7 @@ class VectorCache:
             log.warning("embedding cache %s unreadable (%s); embedding afresh", path, exc)
             return {}
 
-    def _write(self, encoder: Encoder, vectors: dict[str, np.ndarray]) -> None:
-        path = self._path(encoder)
+    def _write(self, encoder: Encoder, path: Path | None, vectors: dict[str, np.ndarray]) -> None:
         if path is None:
             return
         try:

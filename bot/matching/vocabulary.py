@@ -52,8 +52,8 @@ def build_vocabulary(sources: Iterable[Source]) -> Vocabulary:
         off_document.update(_stem(word) for word in vocabulary.off_document)
 
     related: dict[str, set[str]] = defaultdict(set)
-    for key, alternatives in synonyms.items():
-        related[key].update(alternatives)
+    for key, stems_of_key in synonyms.items():
+        related[key].update(stems_of_key)
     for group in concepts:
         stems = {stem(word) for word in group.split()}
         for key in stems:

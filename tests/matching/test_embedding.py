@@ -150,3 +150,12 @@ def test_a_weights_file_changed_in_place_is_hashed_again(tmp_path: Path) -> None
     weights.write_bytes(b"\1" * 2048)
     with pytest.raises(ModelError, match="is not the expected"):
         Semantics.load(directory, DEFAULT_WEIGHTS_SHA256, cache)
+
+
+def test_each_content_keeps_its_own_vectors(catalogue: Catalogue, tmp_path: Path) -> None:
+    semantics = Semantics.load(None, None, tmp_path / "cache")
+    first, second = catalogue.entries[:3], catalogue.entries[3:6]
+    semantics.index(first, scope="a.yaml")
+    semantics.index(second, scope="b.yaml")
+    assert semantics.index(first, scope="a.yaml").computed == 0
+    assert semantics.index(second, scope="b.yaml").computed == 0
