@@ -58,6 +58,11 @@ async def race(database_url: str, api_url: str, owner: str) -> int:
         grace=dt.timedelta(hours=6),
         clock=clock,
         owner=owner,
+        # Each process steps its own fake clock, and a loaded machine lets one run several
+        # steps ahead; with the 10-minute default, a claim would expire on the faster clock
+        # while its owner is still posting, which replicas sharing one real clock never see.
+        # Takeover after a lease is tested in test_scheduler.py; this race is about claims.
+        lease=dt.timedelta(days=1),
     )
     print("ready", flush=True)
     await asyncio.to_thread(sys.stdin.readline)
