@@ -36,10 +36,11 @@ class Deps:
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="claims")
     )
 
-    # Matching runs off the event loop, which keeps serving acks meanwhile; the model releases
-    # the interpreter while it computes, and two threads keep both cores busy.
+    # Matching runs off the event loop, which keeps serving acks meanwhile. One thread: the
+    # model releases the interpreter while it computes, but the word evidence does not, and a
+    # second matching thread measured slower acks (bench/http_bench.py) for no faster replies.
     _matching: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(2, thread_name_prefix="matching")
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="matching")
     )
 
     async def reply(self, slack_text: str, user: str | None) -> Reply:
