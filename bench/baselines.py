@@ -63,8 +63,10 @@ def embedding_scorer(catalogue: Catalogue, semantics: Semantics) -> Scorer:
     """The model alone: cosine of the query to each question and answer, the best of the two."""
     entries = catalogue.entries
     encoder = semantics.encoder
-    questions, _ = semantics.cache.embed(encoder, [e.question for e in entries])
-    answers, _ = semantics.cache.embed(encoder, [plain_text(e.answer) for e in entries])
+    texts = [e.question for e in entries] + [plain_text(e.answer) for e in entries]
+    # One call under a scope of its own: the cache keeps one file per scope and call.
+    vectors, _ = semantics.cache.embed(encoder, texts, scope=f"baseline:{catalogue.paths}")
+    questions, answers = vectors[: len(entries)], vectors[len(entries) :]
     ids = [e.id for e in entries]
 
     def best(query: str) -> tuple[str, float]:

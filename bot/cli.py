@@ -13,7 +13,7 @@ from bot.content import ContentError, load_catalogue
 from bot.content.importer import parse_release, to_content
 from bot.digest.cli import add_digest_commands
 from bot.matching import Matcher, Semantics
-from bot.matching.embedding import ModelError, Progress
+from bot.matching.embedding import ModelError, Progress, in_tenths
 from bot.matching.evaluation import evaluate, format_report, load_queries
 from bot.render import terminal
 from bot.responder import Responder
@@ -86,16 +86,11 @@ def build_matcher(settings: Settings) -> Matcher:
 
 def progress_printer(minimum: int = 500) -> Progress:
     """Reports a cold embedding build of ``minimum`` texts or more on stderr, in tenths."""
-    printed = -1
 
     def report(done: int, total: int) -> None:
-        nonlocal printed
-        tenth = done * 10 // total
-        if total >= minimum and tenth != printed:
-            printed = tenth
-            print(f"qabot: embedding content {done}/{total}", file=sys.stderr, flush=True)
+        print(f"qabot: embedding content {done}/{total}", file=sys.stderr, flush=True)
 
-    return report
+    return in_tenths(report, minimum)
 
 
 # -- commands --------------------------------------------------------------------------------

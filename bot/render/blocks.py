@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -39,7 +40,11 @@ def echo(text: str) -> str:
 
 def release_date(source: Source) -> str:
     """The release date as the citation writes it, e.g. ``February 21, 2017``."""
-    return f"{source.released:%B} {source.released.day}, {source.released.year}"
+    return _date(source.released)
+
+
+def _date(day: dt.date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
 
 
 def citation(source: Source) -> str:
@@ -134,7 +139,7 @@ def notice_message(sources: Sequence[Source]) -> Message:
     elif quiet:
         first = min(s.released for s in quiet)
         last = max(s.released for s in quiet)
-        span = f"released {first:%B} {first.day}, {first.year} to {last:%B} {last.day}, {last.year}"
+        span = f"released {_date(first)} to {_date(last)}"
         lines.append(f"{len(quiet)} other documents ({span}): {_NO_NOTICE}")
     blocks: list[dict[str, Any]] = [
         _mrkdwn_section(chunk) for chunk in split_text("\n\n".join(lines), SECTION_LIMIT)

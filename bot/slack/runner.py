@@ -15,7 +15,7 @@ from bot.content import ContentError, load_catalogue
 from bot.digest.schedule import ScheduleError, Schedules, load_schedules
 from bot.digest.scheduler import Scheduler
 from bot.matching import Matcher, Semantics
-from bot.matching.embedding import ModelError
+from bot.matching.embedding import ModelError, in_tenths
 from bot.observability.logs import configure_logging
 from bot.observability.metrics import Metrics
 from bot.reload import ContentReloader
@@ -69,7 +69,8 @@ def serve(args: argparse.Namespace) -> int:
         )
     except ModelError as exc:
         return _fail(f"embedding model: {exc}", EXIT_CONFIG)
-    matcher = Matcher(catalogue, semantics, settings.match_threshold, progress=_log_progress)
+    progress = in_tenths(lambda done, total: log.info("embedding content: %d of %d", done, total))
+    matcher = Matcher(catalogue, semantics, settings.match_threshold, progress=progress)
     responder = Responder(matcher, settings.command)
     options = ServerOptions(
         api_url=settings.slack_api_url,
@@ -151,10 +152,3 @@ def _fail(message: str, code: int) -> int:
 
 def _has(args: argparse.Namespace, name: str) -> bool:
     return bool(getattr(args, name, None))
-
-
-def _log_progress(done: int, total: int) -> None:
-    """A cold embedding build of a large collection, logged about every tenth."""
-    step = max(32, total // 10)
-    if total >= 500 and (done == total or done % step < 32):
-        log.info("embedding content: %d of %d texts", done, total)

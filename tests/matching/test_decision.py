@@ -55,9 +55,9 @@ def test_parameters_for_other_features_are_refused() -> None:
 def test_a_tie_between_different_answers_declines() -> None:
     decision = load_decision()
     strong = np.array([[0.95, 0.8, 0.9], [0.95, 0.8, 0.9], [0.1, 0.1, 0.0]])
-    assert not choose(decision, strong, np.array([0, 1, 2]), 0.0).answer
+    assert not choose(decision, strong, np.array([0, 1, 2])).answers(0.0)
     # The same evidence on two entries of one answer is no tie.
-    assert choose(decision, strong, np.array([0, 0, 2]), 0.0).answer
+    assert choose(decision, strong, np.array([0, 0, 2])).answers(0.0)
 
 
 def test_shipped_parameters_are_what_the_fit_script_writes() -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import aiohttp
@@ -89,11 +91,42 @@ def serve_env(slack_api: FakeSlackApi, tmp_path: Path, **extra: str) -> dict[str
     }
 
 
-async def start_serve(env: dict[str, str], cwd: Path, *args: str) -> asyncio.subprocess.Process:
+async def start_serve(
+    env: dict[str, str], cwd: Path, *args: str, preexec_fn: Callable[[], None] | None = None
+) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot", "serve", *args,
         cwd=cwd, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        preexec_fn=preexec_fn,
     )  # fmt: skip
+
+
+@contextlib.asynccontextmanager
+async def reaped(proc: asyncio.subprocess.Process) -> AsyncIterator[asyncio.subprocess.Process]:
+    """The server process, killed on the way out if the test did not stop it."""
+    try:
+        yield proc
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+
+
+async def http_port(proc: asyncio.subprocess.Process) -> int:
+    """The port from the server's start-up line (it serves on a free one)."""
+    assert proc.stdout is not None
+    async with asyncio.timeout(20):
+        banner = (await proc.stdout.readline()).decode()
+    assert "serving in http mode" in banner, banner
+    return int(banner.rsplit("port ", 1)[1].rstrip(")\n"))
+
+
+async def terminate(proc: asyncio.subprocess.Process) -> bytes:
+    """SIGTERM, then the process's remaining stderr once it has exited."""
+    proc.send_signal(signal.SIGTERM)
+    async with asyncio.timeout(20):
+        _, err = await proc.communicate()
+    return err
 
 
 @pytest.mark.parametrize(
@@ -124,24 +157,14 @@ async def test_sigterm_finishes_the_reply_in_flight_then_exits_0(
     slack_api: FakeSlackApi, tmp_path: Path
 ) -> None:
     proc = await start_serve(serve_env(slack_api, tmp_path), tmp_path, "--http", "--port", "0")
-    try:
-        assert proc.stdout is not None
-        async with asyncio.timeout(20):
-            banner = (await proc.stdout.readline()).decode()
-        assert "serving in http mode" in banner, banner
-        port = int(banner.rsplit("port ", 1)[1].rstrip(")\n"))
+    async with reaped(proc):
+        port = await http_port(proc)
         slack_api.script(RESPONSE_URL, Scripted.slow(1.0))
         async with aiohttp.ClientSession() as session:
             sender = SlackSender(session, f"http://127.0.0.1:{port}")
             status, _ = await sender.command(command_body("Q7", slack_api.response_url()))
         assert status == 200
-        proc.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(20):
-            _, err = await proc.communicate()
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
+        err = await terminate(proc)
     assert proc.returncode == 0, err.decode()
     [reply] = slack_api.calls_to(RESPONSE_URL)
     assert reply.body["response_type"] == "in_channel"
@@ -157,16 +180,10 @@ async def test_serve_posts_due_digests(slack_api: FakeSlackApi, tmp_path: Path) 
     )
     env = serve_env(slack_api, tmp_path, QABOT_SCHEDULES=str(schedules))
     proc = await start_serve(env, tmp_path, "--http", "--port", "0")
-    try:
+    async with reaped(proc):
         async with asyncio.timeout(30):
             [post] = await slack_api.wait_for("chat.postMessage")
-        proc.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(20):
-            await proc.communicate()
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
+        await terminate(proc)
     assert proc.returncode == 0
     assert post.body["channel"] == "C0DIGEST"
     assert "Question of the week" in str(post.body["blocks"])
@@ -196,16 +213,10 @@ async def test_hostile_content_saved_while_serving_is_rejected_and_serving_goes_
     content = tmp_path / "qa.yaml"
     content.write_bytes(CONTENT.read_bytes())
     env = serve_env(slack_api, tmp_path, QABOT_CONTENT=str(content), QABOT_WATCH_CONTENT="false")
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "serve", "--http", "--port", "0",
-        cwd=tmp_path, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        preexec_fn=limit_memory,
-    )  # fmt: skip
-    try:
-        assert proc.stdout is not None and proc.stderr is not None
-        async with asyncio.timeout(20):
-            banner = (await proc.stdout.readline()).decode()
-        port = int(banner.rsplit("port ", 1)[1].rstrip(")\n"))
+    proc = await start_serve(env, tmp_path, "--http", "--port", "0", preexec_fn=limit_memory)
+    async with reaped(proc):
+        assert proc.stderr is not None
+        port = await http_port(proc)
         async with aiohttp.ClientSession() as session:
             sender = SlackSender(session, f"http://127.0.0.1:{port}")
             hostile = [
@@ -226,13 +237,7 @@ async def test_hostile_content_saved_while_serving_is_rejected_and_serving_goes_
             status, _ = await sender.command(command_body("Q14", slack_api.response_url("after")))
             assert status == 200
             await slack_api.wait_for(RESPONSE_URL, 3)
-        proc.send_signal(signal.SIGTERM)
-        async with asyncio.timeout(20):
-            await proc.communicate()
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
+        await terminate(proc)
     assert proc.returncode == 0
     answers = {c.path.rsplit("/", 1)[1]: c.body for c in slack_api.calls_to(RESPONSE_URL)}
     assert answers.keys() == {"during0", "during1", "after"}
