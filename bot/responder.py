@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.content.models import Entry
+from bot.content.models import Catalogue, Entry
+from bot.content.reference import resolve
 from bot.currency import asks_currency
 from bot.matching.matcher import Match, Matcher
-from bot.render import blocks
+from bot.render import blocks, browse
 from bot.render.blocks import Message
 
+_LIST = re.compile(r"^(?:list|index|all)(?:\s+([a-z][a-z0-9-]*))?$")
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 # Candidates below this are noise, not suggestions worth a button.
 MIN_SUGGESTION_SCORE = 0.15
@@ -23,6 +25,7 @@ class ReplyKind(StrEnum):
     HELP = "help"
     LIST = "list"
     NOTICE = "notice"
+    CHOOSE = "choose"  # a number several documents have: which one?
 
 
 @dataclass(frozen=True)
@@ -54,14 +57,19 @@ class Responder:
         matcher = self.matcher  # one read: a content reload may swap it at any await elsewhere
         query = clean_query(text)
         keyword = query.lower().strip(" ?!.")
-        entries = matcher.catalogue.entries
+        catalogue = matcher.catalogue
         if keyword in ("", "help"):
-            return Reply(ReplyKind.HELP, blocks.help_message(self.command, entries))
-        if keyword in ("list", "index", "all"):
-            return Reply(ReplyKind.LIST, blocks.list_message(entries))
+            return Reply(ReplyKind.HELP, browse.help_message(self.command, catalogue))
+        listing = _LIST.match(keyword)
+        if listing:
+            return Reply(ReplyKind.LIST, self._listing(catalogue, listing.group(1)))
         if asks_currency(query):
-            return Reply(ReplyKind.NOTICE, blocks.notice_message(matcher.catalogue.sources))
+            return Reply(ReplyKind.NOTICE, blocks.notice_message(catalogue.sources))
         match = matcher.match(query)
+        reference = resolve(query, catalogue)
+        if reference is not None and len(reference.entries) > 1:
+            message = browse.which_message(reference.number, reference.entries, catalogue.documents)
+            return Reply(ReplyKind.CHOOSE, message, match)
         if match.entry is not None:
             return Reply(ReplyKind.ANSWER, blocks.answer_message(match.entry, user, query), match)
         return Reply(
@@ -69,6 +77,29 @@ class Responder:
             blocks.decline_message(query, self.suggestions(match, matcher), self.command),
             match,
         )
+
+    def page(self, value: str) -> Reply | None:
+        """The page a "More" button asks for, or None when its document is gone."""
+        catalogue = self.matcher.catalogue
+        wanted = browse.page_value(value)
+        if wanted is None:
+            return None
+        short, page = wanted
+        if short is None:
+            return Reply(ReplyKind.LIST, browse.documents_message(catalogue, self.command, page))
+        document = catalogue.document(short)
+        if document is None:
+            return None
+        return Reply(ReplyKind.LIST, browse.list_message(document, self.command, page))
+
+    def _listing(self, catalogue: Catalogue, name: str | None) -> Message:
+        if not name:
+            return browse.index_message(catalogue, self.command)
+        document = catalogue.document(name)
+        if document is not None:
+            return browse.list_message(document, self.command)
+        unknown = f"No document is called “{name}”; these are loaded:"
+        return browse.documents_message(catalogue, self.command, intro=unknown)
 
     def suggestions(self, match: Match, matcher: Matcher | None = None) -> list[Entry]:
         """The best distinct answers to offer: one entry per answer, none that is mere noise."""

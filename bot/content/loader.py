@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from bot.content.documents import documents
 from bot.content.models import Catalogue, ContentFile, Entry, EntrySpec, Source
 from bot.yamlfile import Problem, TooLarge, describe_field_error, line_for, parse, read_limited
 
@@ -57,8 +58,10 @@ def load_catalogue(path: str | Path) -> Catalogue:
     problems.extend(_shared_id_problems(located))
     if problems:
         raise ContentError(problems)
+    entries, docs = documents([item.entry for item in located])
     return Catalogue(
-        entries=tuple(item.entry for item in located),
+        entries=entries,
+        documents=docs,
         version=digest.hexdigest()[:12],
         paths=tuple(str(f) for f in files),
     )
@@ -127,6 +130,9 @@ def _entry(spec: EntrySpec, source: Source) -> Entry:
         question=spec.question,
         answer=spec.answer,
         source=source,
+        released=spec.released or source.released,
+        updated=spec.updated or (None if spec.released else source.updated),
+        url=spec.url or source.url,
         topics=spec.topics,
         phrasings=spec.phrasings,
         keywords=spec.keywords,

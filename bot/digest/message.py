@@ -8,7 +8,8 @@ from typing import Any
 
 from bot.content.models import Catalogue, Entry
 from bot.digest.schedule import Schedule
-from bot.render.blocks import Message, answer_message, citation, escape, list_message
+from bot.render.blocks import Message, answer_message, escape
+from bot.render.browse import index_message
 
 # Posted with each digest as Slack message metadata, so a post can be found again after a crash.
 EVENT_TYPE = "qabot_digest"
@@ -36,10 +37,12 @@ def pick_entry(schedule: Schedule, catalogue: Catalogue, posted: Sequence[str]) 
     return None
 
 
-def digest_message(schedule: Schedule, catalogue: Catalogue, entry: Entry | None) -> Message:
+def digest_message(
+    schedule: Schedule, catalogue: Catalogue, entry: Entry | None, command: str = "/qa"
+) -> Message:
     """The message of a digest: intro, then the answer (or the index) with citation and notice."""
     if schedule.kind == "index":
-        return _with_notices(list_message(catalogue.entries, schedule.intro), catalogue)
+        return index_message(catalogue, command, intro=schedule.intro)
     if entry is None:
         raise ValueError(f"digest {schedule.name} has no entry to post")
     message = answer_message(entry)
@@ -73,15 +76,3 @@ def is_slot_post(message: dict[str, Any], schedule: str, due_at: dt.datetime) ->
 
 def _iso(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).isoformat()
-
-
-def _with_notices(message: Message, catalogue: Catalogue) -> Message:
-    # The index carries each source's notice beside its citation, as an answer does.
-    notices = {citation(s): s.notice for s in catalogue.sources if s.notice}
-    for block in message["blocks"]:
-        if block["type"] != "context":
-            continue
-        notice = notices.get(block["elements"][0]["text"])
-        if notice:
-            block["elements"].append({"type": "mrkdwn", "text": f":warning: {escape(notice)}"})
-    return message

@@ -13,9 +13,10 @@ from pathlib import Path
 import numpy as np
 
 from bot.content.models import Catalogue, Entry
+from bot.content.reference import resolve
 from bot.matching.decision import Decision, choose, load_decision
 from bot.matching.embedding import Progress
-from bot.matching.lexical import DIRECT, LexicalMatcher
+from bot.matching.lexical import LexicalMatcher
 from bot.matching.result import Candidate, Match
 from bot.matching.semantic import Semantics
 from bot.matching.text import normalise
@@ -51,10 +52,12 @@ class Matcher:
 
     def match(self, query: str) -> Match:
         """The best entry for ``query`` and its confidence, or a decline with alternatives."""
-        if DIRECT.match(query):
-            direct = self._lexical.match(query)
-            if direct.entry is not None:
-                return direct
+        reference = resolve(query, self.catalogue)
+        if reference is not None and reference.entries:
+            numbered = tuple(Candidate(entry, 1.0) for entry in reference.entries)
+            if len(numbered) == 1:
+                return Match(query, numbered[0].entry, 1.0, ())
+            return Match(query, None, 1.0, numbered[:_MAX_ALTERNATIVES])  # which one is meant?
         evidence = self.evidence(query)
         if evidence is None:
             return Match(query, None, 0.0, ())

@@ -25,6 +25,7 @@ class Outcome(StrEnum):
     HELP = "help"
     LIST = "list"
     NOTICE = "notice"
+    CHOOSE = "choose"
 
 
 _OUTCOMES = {
@@ -33,6 +34,7 @@ _OUTCOMES = {
     ReplyKind.HELP: Outcome.HELP,
     ReplyKind.LIST: Outcome.LIST,
     ReplyKind.NOTICE: Outcome.NOTICE,
+    ReplyKind.CHOOSE: Outcome.CHOOSE,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from bot.content.models import Entry, Source
@@ -38,12 +38,13 @@ def echo(text: str) -> str:
     return escape(re.sub(r"[*_~]", lambda m: f"\u200b{m.group()}\u200b", flat))
 
 
-def release_date(source: Source) -> str:
+def releaselong_date(source: Source) -> str:
     """The release date as the citation writes it, e.g. ``February 21, 2017``."""
-    return _date(source.released)
+    return long_date(source.released)
 
 
-def _date(day: dt.date) -> str:
+def long_date(day: dt.date) -> str:
+    """A date as citations write it, e.g. ``February 21, 2017``."""
     return f"{day:%B} {day.day}, {day.year}"
 
 
@@ -51,21 +52,21 @@ def citation(source: Source) -> str:
     """One mrkdwn line: issuer, the linked title, and the release date."""
     title = escape(source.title)
     linked = f"<{source.url}|{title}>" if source.url else f"“{title}”"
-    return f"{escape(source.issuer)} · {linked} · Released {release_date(source)}"
+    return f"{escape(source.issuer)} · {linked} · Released {releaselong_date(source)}"
 
 
 def answer_message(entry: Entry, asked_by: str | None = None, query: str | None = None) -> Message:
     """The official answer, verbatim, with its question, citation and notice."""
     blocks: list[dict[str, Any]] = [
-        _mrkdwn_section(f"*{entry.label}: {escape(entry.question)}*"),
+        mrkdwn_section(f"*{entry.label}: {escape(entry.question)}*"),
     ]
     blocks += [_plain_section(chunk) for chunk in split_text(entry.answer, SECTION_LIMIT)]
-    context = [_mrkdwn(citation(entry.source))]
+    context = [mrkdwn(citation(entry.source))]
     if entry.source.notice:
-        context.append(_mrkdwn(f":warning: {escape(entry.source.notice)}"))
+        context.append(mrkdwn(f":warning: {escape(entry.source.notice)}"))
     if asked_by:
         asked = f"Asked by <@{_user_id(asked_by)}>"
-        context.append(_mrkdwn(f"{asked}: “{echo(query)}”" if query else asked))
+        context.append(mrkdwn(f"{asked}: “{echo(query)}”" if query else asked))
     blocks.append({"type": "context", "elements": context})
     return {"text": answer_text(entry), "blocks": blocks}
 
@@ -83,14 +84,14 @@ def decline_message(query: str, suggestions: Sequence[Entry], command: str = "/q
     """No confident match: say so, offer up to three answers as buttons, point to the list."""
     shown = f"“{echo(query)}”" if query.strip() else "that"
     blocks: list[dict[str, Any]] = [
-        _mrkdwn_section(
+        mrkdwn_section(
             f"No official answer found for {shown}. The bot only quotes the official "
             "document, so it would rather say nothing than the wrong thing."
         )
     ]
     suggestions = list(suggestions)[:MAX_SUGGESTIONS]
     if suggestions:
-        blocks.append(_mrkdwn_section("*Did you mean…*"))
+        blocks.append(mrkdwn_section("*Did you mean…*"))
         blocks.append(
             {
                 "type": "actions",
@@ -102,7 +103,7 @@ def decline_message(query: str, suggestions: Sequence[Entry], command: str = "/q
                         "value": entry.id,
                         "text": {
                             "type": "plain_text",
-                            "text": _button_label(entry),
+                            "text": button_label(entry),
                             "emoji": False,
                         },
                     }
@@ -113,7 +114,7 @@ def decline_message(query: str, suggestions: Sequence[Entry], command: str = "/q
     blocks.append(
         {
             "type": "context",
-            "elements": [_mrkdwn(f"See every question with `{command} list`.")],
+            "elements": [mrkdwn(f"See every question with `{command} list`.")],
         }
     )
     text = f"No official answer found for {shown}."
@@ -139,16 +140,16 @@ def notice_message(sources: Sequence[Source]) -> Message:
     elif quiet:
         first = min(s.released for s in quiet)
         last = max(s.released for s in quiet)
-        span = f"released {_date(first)} to {_date(last)}"
+        span = f"released {long_date(first)} to {long_date(last)}"
         lines.append(f"{len(quiet)} other documents ({span}): {_NO_NOTICE}")
     blocks: list[dict[str, Any]] = [
-        _mrkdwn_section(chunk) for chunk in split_text("\n\n".join(lines), SECTION_LIMIT)
+        mrkdwn_section(chunk) for chunk in split_text("\n\n".join(lines), SECTION_LIMIT)
     ]
     blocks.append(
         {
             "type": "context",
             "elements": [
-                _mrkdwn("This note is the bot's, kept with the content; it is not official text.")
+                mrkdwn("This note is the bot's, kept with the content; it is not official text.")
             ],
         }
     )
@@ -156,45 +157,7 @@ def notice_message(sources: Sequence[Source]) -> Message:
 
 
 def _cited(source: Source) -> str:
-    return f"*{escape(source.title)}* ({escape(source.issuer)}, {release_date(source)})"
-
-
-def help_message(command: str, entries: Sequence[Entry]) -> Message:
-    """How to ask, with examples, and which documents are loaded."""
-    sources = _unique_sources(entries)
-    lines = [
-        f"*Ask for the official answer:* `{command} is PEP still in effect?`",
-        f"`{command} 14` or `{command} Q14` shows question 14.",
-        f"`{command} list` lists every question. `{command} help` shows this.",
-        "Mention me in a channel to get the answer in a thread, or send me a direct message.",
-        "Answers are quoted verbatim from the official release, with its citation. When no "
-        "question of the release answers yours, I say so instead of guessing.",
-    ]
-    blocks = [_mrkdwn_section("\n".join(lines))]
-    blocks.append(
-        {
-            "type": "context",
-            "elements": [_mrkdwn(f"Loaded: {citation(s)}") for s in sources[:10]],
-        }
-    )
-    return {
-        "text": f"Ask with {command} QUESTION; {command} list shows every question.",
-        "blocks": blocks,
-    }
-
-
-def list_message(entries: Sequence[Entry], intro: str | None = None) -> Message:
-    """Every question by number, grouped by source, each group with its citation."""
-    blocks: list[dict[str, Any]] = []
-    if intro:
-        blocks.append(_mrkdwn_section(escape(intro)))
-    for source in _unique_sources(entries):
-        own = [e for e in entries if e.source.id == source.id]
-        lines = [f"*{e.label}* {escape(e.question)}" for e in own]
-        blocks += [_mrkdwn_section(chunk) for chunk in split_text("\n".join(lines), SECTION_LIMIT)]
-        blocks.append({"type": "context", "elements": [_mrkdwn(citation(source))]})
-    text = "\n".join(f"{e.label}: {e.question}" for e in entries)
-    return {"text": escape(text), "blocks": blocks}
+    return f"*{escape(source.title)}* ({escape(source.issuer)}, {releaselong_date(source)})"
 
 
 def split_text(text: str, limit: int) -> list[str]:
@@ -221,19 +184,12 @@ def _boundary(window: str, minimum: int) -> int:
     return 0
 
 
-def _unique_sources(entries: Iterable[Entry]) -> list[Source]:
-    seen: dict[str, Source] = {}
-    for entry in entries:
-        seen.setdefault(entry.source.id, entry.source)
-    return list(seen.values())
-
-
 def _plain_citation(source: Source) -> str:
     url = f" {source.url}" if source.url else ""
-    return f"{source.issuer}, “{source.title}”, released {release_date(source)}.{url}"
+    return f"{source.issuer}, “{source.title}”, released {releaselong_date(source)}.{url}"
 
 
-def _button_label(entry: Entry) -> str:
+def button_label(entry: Entry) -> str:
     # Button text is capped at 75 characters by Slack; the full question follows on click.
     label = f"{entry.label}: {entry.question}"
     return label if len(label) <= 75 else label[:74] + "…"
@@ -243,12 +199,26 @@ def _user_id(user: str) -> str:
     return re.sub(r"[^A-Z0-9]", "", user.upper())
 
 
-def _mrkdwn(text: str) -> dict[str, Any]:
+def notice_block(notice: str) -> dict[str, Any]:
+    """A currency notice as its own block: a warning sign, its first sentence in bold."""
+    lead, rest = _first_sentence(notice)
+    text = f":warning: *{escape(lead)}*" + (f" {escape(rest)}" if rest else "")
+    return mrkdwn_section(text)
+
+
+def _first_sentence(text: str) -> tuple[str, str]:
+    cut = re.search(r"[.!?](\s+|$)", text)
+    if cut is None:
+        return text.strip(), ""
+    return text[: cut.start() + 1].strip(), text[cut.end() :].strip()
+
+
+def mrkdwn(text: str) -> dict[str, Any]:
     return {"type": "mrkdwn", "text": text}
 
 
-def _mrkdwn_section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": _mrkdwn(text)}
+def mrkdwn_section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": mrkdwn(text)}
 
 
 def _plain_section(text: str) -> dict[str, Any]:
