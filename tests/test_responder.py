@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
+
+import pytest
 
 from bot.matching import Matcher
 from bot.responder import ReplyKind, Responder, clean_query
+from tests.blockkit import assert_valid
+from tests.conftest import CONTENT, Make
+from tests.content.synthetic import source, write
 
 
 def test_answer_is_public_and_names_the_asker(matcher: Matcher) -> None:
@@ -46,3 +53,43 @@ def test_entry_reply_for_a_button(matcher: Matcher) -> None:
 
 def test_clean_query_strips_mentions() -> None:
     assert clean_query("<@U123ABC>   what is 287g <@U9|bob> ?") == "what is 287g ?"
+
+
+@pytest.fixture
+def two_documents(tmp_path: Path) -> Path:
+    shutil.copy(CONTENT, tmp_path / "qa.yaml")
+    write(tmp_path / "other.yaml", source("other", 16, short="other"))
+    return tmp_path
+
+
+def test_a_number_two_documents_have_asks_which(two_documents: Path, make: Make) -> None:
+    responder, _, _ = make(two_documents)
+    for text in ("14", "Q14", "#14", "question 14?"):
+        reply = responder.respond(text)
+        assert reply.kind is ReplyKind.CHOOSE and not reply.public
+        buttons = [
+            e for b in reply.message["blocks"] if b["type"] == "actions" for e in b["elements"]
+        ]
+        assert [b["value"] for b in buttons] == ["other-14", "q14"]  # in file order
+        assert_valid(reply.message)
+    assert responder.respond("20").entry.id == "q20"  # only one document has a 20
+    named = responder.respond("interior Q15")
+    assert named.kind is ReplyKind.ANSWER and named.entry.id == "q15"
+    assert named.entry.label == "interior Q15"
+    assert responder.respond("other 14").entry.id == "other-14"
+
+
+def test_list_shows_documents_or_one_document(two_documents: Path, make: Make) -> None:
+    responder, _, _ = make(two_documents)
+    documents = responder.respond("list")
+    assert documents.kind is ReplyKind.LIST
+    assert "2 documents loaded." in json.dumps(documents.message)
+    one = responder.respond("list other")
+    assert one.message["text"].splitlines()[0] == "other Q1: What does other say about topic 1?"
+    unknown = responder.respond("list nothing")
+    assert "No document is called “nothing”" in json.dumps(unknown.message, ensure_ascii=False)
+    for reply in (documents, one, unknown):
+        assert_valid(reply.message)
+    assert responder.page("list:other:0").message == one.message
+    assert responder.page("list:gone:0") is None
+    assert responder.page("nonsense") is None

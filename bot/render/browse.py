@@ -49,7 +49,7 @@ def help_message(command: str, catalogue: Catalogue) -> Message:
         "Answers are quoted verbatim from the official documents, with their citation. When no "
         "question answers yours, I say so instead of guessing.",
     ]
-    loaded = [_document_line(d, several) for d in documents[:DOCUMENTS_PER_PAGE]]
+    loaded = ["*Loaded:*"] + [_document_line(d, several) for d in documents[:DOCUMENTS_PER_PAGE]]
     if len(documents) > DOCUMENTS_PER_PAGE:
         loaded.append(f"…and {len(documents) - DOCUMENTS_PER_PAGE} more: `{command} list`")
     return {
@@ -101,10 +101,9 @@ def list_message(
     blocks: list[dict[str, Any]] = []
     if intro:
         blocks.append(mrkdwn_section(escape(intro)))
-    if page == 0:
-        blocks += [notice_block(n) for n in _notices(document)]
     lines = [f"*{e.label}* {escape(e.question)}" for e in shown]
     blocks += [mrkdwn_section(chunk) for chunk in split_text("\n".join(lines), SECTION_LIMIT)]
+    blocks += [notice_block(n) for n in _notices(document)]
     footer = _document_line(document, False)
     if page or more:
         footer += f" {_pages(page, more)}"
@@ -169,10 +168,11 @@ def _notices(document: Document) -> list[str]:
 
 
 def _example_question(entries: Sequence[Entry]) -> str:
-    # A phrasing is how people ask; without one, the shortest official question.
-    phrasings = [p for e in entries for p in e.phrasings if len(p) <= 60]
-    if phrasings:
-        return min(phrasings, key=len)
+    # A phrasing is how people ask: the shortest that reads as a whole question. Without
+    # phrasings, the shortest official question.
+    asked = [p for e in entries for p in e.phrasings if p.endswith("?") and len(p.split()) >= 4]
+    if asked:
+        return min(asked, key=len)
     return min((e.question for e in entries), key=len)
 
 

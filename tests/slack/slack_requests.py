@@ -87,6 +87,7 @@ def action_body(
     thread_ts: str | None = None,
     trigger_id: str | None = None,
 ) -> dict[str, Any]:
+    """A button press; ``entry_id`` is the button's value."""
     container: dict[str, Any] = {
         "type": "message",
         "channel_id": CHANNEL,

@@ -1,4 +1,5 @@
-"""The "Did you mean" buttons: pressing one posts that entry's answer where it was offered."""
+"""Buttons: a "Did you mean" or "Which Q14?" choice posts that answer where it was offered;
+"More" shows the presser the next page of a list."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 
 from bot.render.blocks import SUGGEST_ACTION_PREFIX
+from bot.render.browse import MORE_ACTION
 from bot.slack.deps import Deps, now
 
-GONE = "That question is no longer in the loaded content; try `{command} list`."
+GONE = "That is no longer in the loaded content; try `{command} list`."
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -20,6 +22,12 @@ def register(app: AsyncApp, deps: Deps) -> None:
         started = now()
         await ack()
         deps.after_ack(answer_suggestion(deps, body, action, started), name="suggestion")
+
+    @app.action(MORE_ACTION)
+    async def on_more(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        started = now()
+        await ack()
+        deps.after_ack(show_page(deps, body, action, started), name="more")
 
 
 async def answer_suggestion(
@@ -49,6 +57,23 @@ async def answer_suggestion(
         if not channel:  # not a shape Slack sends for a message button; nowhere to answer
             return
         await deps.poster.post(channel, reply.message, thread_ts=thread)
+    deps.report("action", reply, started)
+
+
+async def show_page(
+    deps: Deps, body: dict[str, Any], action: dict[str, Any], started: float
+) -> None:
+    # To the presser only: a list posted in a channel or thread stays as it was for everyone.
+    response_url = body.get("response_url")
+    user = (body.get("user") or {}).get("id")
+    if not response_url or not await deps.claim(action_key(body, action, user)):
+        return
+    reply = deps.responder.page(str(action.get("value", "")))
+    if reply is None:
+        gone = {"text": GONE.format(command=deps.responder.command)}
+        await deps.poster.respond(response_url, gone, in_channel=False)
+        return
+    await deps.poster.respond(response_url, reply.message, in_channel=False)
     deps.report("action", reply, started)
 
 
