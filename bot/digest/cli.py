@@ -149,10 +149,13 @@ async def _post_now(
     from slack_sdk.web.async_client import AsyncWebClient
 
     from bot.digest.scheduler import RetryPolicy, Scheduler
+    from bot.slack.posting import posting_own_retries
 
     assert settings.slack_bot_token is not None
-    client = AsyncWebClient(
-        token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
+    client = posting_own_retries(
+        AsyncWebClient(
+            token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
+        )
     )
     scheduler = Scheduler(
         schedules,

@@ -9,10 +9,12 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
@@ -26,10 +28,41 @@ class DeliveryError(Exception):
     """A reply could not be delivered even after retries."""
 
 
+class ConnectionRetry(AsyncRetryHandler):
+    """Retries a failed connection only where doing the call again cannot post twice.
+
+    A connection that was never made reached no one, so any call may be made again. One that
+    dropped after the request went out may have posted already: only a read is repeated then,
+    and a post is left to its caller, which looks for it before posting again.
+    """
+
+    async def _can_retry_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if isinstance(error, aiohttp.ClientConnectorError):
+            return True
+        if isinstance(error, (aiohttp.ServerConnectionError, aiohttp.ClientOSError)):
+            return _reads_only(request.url)
+        return False
+
+
+def _reads_only(url: str) -> bool:
+    method = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    return method == "auth.test" or method.endswith(_READ_SUFFIXES)
+
+
+_READ_SUFFIXES = (".history", ".replies", ".info", ".list")
+
+
 def retry_handlers() -> list[AsyncRetryHandler]:
-    """Retries for rate limits (waiting Retry-After), server errors and dropped connections."""
+    """Retries for rate limits (waiting Retry-After), server errors and failed connections."""
     return [
-        AsyncConnectionErrorRetryHandler(max_retry_count=3),
+        ConnectionRetry(max_retry_count=3),
         AsyncRateLimitErrorRetryHandler(max_retry_count=5),
         AsyncServerErrorRetryHandler(max_retry_count=3),
     ]
@@ -44,6 +77,19 @@ def web_client(
         base_url=base_url,
         session=session,
         retry_handlers=metrics.counting_retries(retry_handlers()) if metrics else retry_handlers(),
+    )
+
+
+def posting_own_retries(client: AsyncWebClient, metrics: Metrics | None = None) -> AsyncWebClient:
+    """The same client for a caller that retries 429s and 5xx itself (the digest scheduler, which
+    looks in the channel before posting again): only failed connections are retried here."""
+    handlers: list[AsyncRetryHandler] = [ConnectionRetry(max_retry_count=3)]
+    return AsyncWebClient(
+        token=client.token,
+        base_url=client.base_url,
+        session=client.session,
+        timeout=client.timeout,
+        retry_handlers=metrics.counting_retries(handlers) if metrics else handlers,
     )
 
 

@@ -23,6 +23,7 @@ from bot.responder import Responder
 from bot.settings import Settings, SettingsError, load_settings
 from bot.slack.claims import claim_purger
 from bot.slack.config import README_SECTION, CredentialsError, choose_mode, credentials
+from bot.slack.posting import posting_own_retries
 from bot.slack.server import BotServer, ServerOptions, Service, TokenRejected
 from bot.store import Store, StoreError
 
@@ -111,7 +112,7 @@ def digest_service(
         scheduler = Scheduler(
             schedules,
             server.store,
-            server.app.client,
+            posting_own_retries(server.app.client, metrics),
             lambda: server.responder.matcher.catalogue,
             grace=dt.timedelta(minutes=settings.digest_grace_minutes),
             metrics=metrics,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.posting import posting_own_retries, web_client
 from bot.store import Store
 from tests.fakes.slack_api import TOKEN, FakeSlackApi
 from tests.store.conftest import store_url  # noqa: F401 (the SQLite + PostgreSQL fixture)
@@ -23,9 +25,10 @@ async def slack_api() -> AsyncIterator[FakeSlackApi]:
 
 
 @pytest.fixture
-def client(slack_api: FakeSlackApi) -> AsyncWebClient:
-    # No retry handlers of the SDK's own: the scheduler's retries are under test.
-    return AsyncWebClient(token=TOKEN, base_url=slack_api.url, retry_handlers=[])
+async def client(slack_api: FakeSlackApi) -> AsyncIterator[AsyncWebClient]:
+    """The client ``serve`` builds, retry handlers and all."""
+    async with aiohttp.ClientSession() as session:
+        yield posting_own_retries(web_client(TOKEN, slack_api.url, session))
 
 
 @pytest.fixture

@@ -11,11 +11,12 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from slack_sdk.web.async_client import AsyncWebClient
+import aiohttp
 
 from bot.content import load_catalogue
 from bot.digest.schedule import Schedule, Schedules
 from bot.digest.scheduler import Scheduler
+from bot.slack.posting import posting_own_retries, web_client
 from bot.store import Store
 from tests.digest.clock import FakeClock
 from tests.fakes.slack_api import TOKEN
@@ -49,7 +50,8 @@ async def race(database_url: str, api_url: str, owner: str) -> int:
     store = Store(database_url)
     store.create_schema()
     clock = FakeClock(STEPS[0])
-    client = AsyncWebClient(token=TOKEN, base_url=api_url, retry_handlers=[])
+    session = aiohttp.ClientSession()
+    client = posting_own_retries(web_client(TOKEN, api_url, session))  # as `serve` builds it
     replica = Scheduler(
         SCHEDULES,
         store,
@@ -71,6 +73,7 @@ async def race(database_url: str, api_url: str, owner: str) -> int:
         clock.set(now)
         posted += sum(o.status == "posted" for o in await replica.tick())
     store.close()
+    await session.close()
     return posted
 
 

@@ -6,10 +6,11 @@ import asyncio
 import datetime as dt
 import sys
 
-from slack_sdk.web.async_client import AsyncWebClient
+import aiohttp
 
 from bot.content import Catalogue
 from bot.digest.scheduler import Scheduler
+from bot.slack.posting import posting_own_retries, web_client
 from bot.store import Store
 from tests.conftest import ROOT
 from tests.digest.clock import FakeClock
@@ -24,11 +25,12 @@ async def test_two_replicas_post_every_slot_exactly_once(
     stores = [Store(store_url), Store(store_url)]
     for s in stores:
         s.create_schema()  # both at start, as two replicas would
+    session = aiohttp.ClientSession()
     replicas = [
         Scheduler(
             SCHEDULES,
             store,
-            AsyncWebClient(token=TOKEN, base_url=slack_api.url, retry_handlers=[]),
+            posting_own_retries(web_client(TOKEN, slack_api.url, session)),  # as `serve` builds it
             lambda: catalogue,
             grace=dt.timedelta(hours=6),
             clock=clock,
@@ -58,6 +60,7 @@ async def test_two_replicas_post_every_slot_exactly_once(
     assert [p.channel for p in slack_api.posts].count("C3") == 6
     for s in stores:
         s.close()
+    await session.close()
 
 
 async def test_two_replica_processes_post_every_slot_exactly_once(

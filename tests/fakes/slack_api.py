@@ -118,7 +118,8 @@ class FakeSlackApi:
 
     # -- lifecycle -------------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
+        """Listen on ``port``, or on any free port when it is 0."""
         app = web.Application(client_max_size=4 * 1024 * 1024)
         app.router.add_post("/api/{method}", self._api)
         # slack_sdk reads some methods (conversations.history) with a GET.
@@ -126,7 +127,7 @@ class FakeSlackApi:
         app.router.add_post("/respond/{key}", self._respond)
         # For callers in another process (the HTTP benchmark): what was recorded so far.
         app.router.add_get("/_calls", self._list_calls)
-        self._runner, self.port = await serve(app)
+        self._runner, self.port = await serve(app, port)
 
     async def stop(self) -> None:
         if self._runner is not None:
