@@ -125,3 +125,19 @@ async def test_more_pressed_in_socket_mode(
     assert page["text"].splitlines()[0].startswith("big Q51: ")
     assert not buttons(page)  # the last page
     assert_valid(page)
+
+
+async def test_a_button_press_delivered_twice_is_answered_once(
+    start_bot: StartBot, slack_api: FakeSlackApi, library: Path
+) -> None:
+    bot = await start_bot(content=library)
+    choose = action_body("doc01-14", slack_api.response_url("choose"), trigger_id="trigger.c")
+    more = action_body("list:big:1", slack_api.response_url("more"), trigger_id="trigger.m")
+    more["actions"][0]["action_id"] = MORE_ACTION
+    async with aiohttp.ClientSession() as session:
+        sender = await sender_for(bot, session)
+        for press in (choose, more, choose, more):  # as a retried delivery repeats it
+            assert (await sender.action(press))[0] == 200
+        await settle(bot)
+    assert [b.get("response_type") for b in posted(slack_api, "choose")] == ["in_channel", None]
+    assert len(posted(slack_api, "more")) == 1

@@ -207,7 +207,7 @@ def test_invalid_schedule_file_stops_serve(
     assert "Traceback" not in err
 
 
-async def test_hostile_content_saved_while_serving_is_rejected_and_serving_goes_on(
+async def test_hostile_content_saved_while_serving_is_rejected_and_a_good_edit_is_served(
     slack_api: FakeSlackApi, tmp_path: Path
 ) -> None:
     content = tmp_path / "qa.yaml"
@@ -234,7 +234,13 @@ async def test_hostile_content_saved_while_serving_is_rejected_and_serving_goes_
                     while problem not in (line := (await proc.stderr.readline()).decode()):
                         assert line, "the server ended"
                 assert "content reload rejected" in line
-            status, _ = await sender.command(command_body("Q14", slack_api.response_url("after")))
+            # Then a good edit: served from the next question on.
+            content.write_bytes(CONTENT.read_bytes().replace(b"number: 14", b"number: 140"))
+            proc.send_signal(signal.SIGHUP)
+            async with asyncio.timeout(60):
+                while "content reloaded" not in (await proc.stderr.readline()).decode():
+                    pass
+            status, _ = await sender.command(command_body("Q140", slack_api.response_url("after")))
             assert status == 200
             await slack_api.wait_for(RESPONSE_URL, 3)
         await terminate(proc)
@@ -242,7 +248,7 @@ async def test_hostile_content_saved_while_serving_is_rejected_and_serving_goes_
     answers = {c.path.rsplit("/", 1)[1]: c.body for c in slack_api.calls_to(RESPONSE_URL)}
     assert answers.keys() == {"during0", "during1", "after"}
     assert all(body["response_type"] == "in_channel" for body in answers.values())
-    assert "Q14: " in str(answers["after"]["blocks"])
+    assert "Q140: " in str(answers["after"]["blocks"])
 
 
 async def test_a_stalled_request_and_a_hung_reply_do_not_hold_shutdown_past_the_grace(

@@ -41,6 +41,8 @@ def test_a_stale_poster_cannot_overwrite_the_new_owner(store: Store) -> None:
     store.claim_slot("weekly", T0, "C1", "a", LEASE, now=T0)
     store.claim_slot("weekly", T0, "C1", "b", LEASE, now=T0 + 2 * LEASE)  # a's lease ran out
     store.finish_slot("weekly", T0, posted=False, error="late", owner="a")
+    slot = store.slot("weekly", T0)
+    assert slot is not None and (slot.status, slot.owner, slot.error) == ("claimed", "b", None)
     assert not store.start_attempt(
         "weekly", T0, "a", attempts=2, entry_id="q1", lease_until=T0 + 3 * LEASE
     )
