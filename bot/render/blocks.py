@@ -8,8 +8,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.content.models import Entry, Source
+from bot.render import markup, pagelinks
+from bot.render.inline import Span
+from bot.render.richtext import rich_text, rich_text_blocks
 
-# Slack rejects a section whose text is over 3,000 characters; stay clear of it.
+# Slack rejects a section whose text is over 3,000 characters; stay clear of it. An answer's rich
+# text blocks hold as much each, so a long answer takes a few blocks of a message's 50.
 SECTION_LIMIT = 2900
 SUGGEST_ACTION_PREFIX = "qa_suggest"
 MAX_SUGGESTIONS = 3
@@ -51,19 +55,49 @@ def long_date(day: dt.date) -> str:
 def citation(source: Source) -> str:
     """One mrkdwn line: issuer, the linked title, and the release date."""
     title = escape(source.title)
-    linked = f"<{source.url}|{title}>" if source.url else f"“{title}”"
+    linked = f"<{_href(source.url)}|{title}>" if source.url else f"“{title}”"
     return f"{escape(source.issuer)} · {linked} · Released {releaselong_date(source)}"
 
 
+def answer_citation(entry: Entry) -> str:
+    """The answer's citation in mrkdwn: issuer, its page's linked title, released and updated."""
+    source = entry.source
+    title = escape(source.title)
+    linked = f"<{_href(entry.url)}|{title}>" if entry.url else f"“{title}”"
+    line = f"{escape(source.issuer)} · {linked} · Released {long_date(entry.released)}"
+    if entry.updated:
+        line += f" · Updated {long_date(entry.updated)}"
+    return line
+
+
+def answer_links(entry: Entry) -> str | None:
+    """Links to the answer on its page (scrolled to its first words) and to an archived copy."""
+    if not entry.url:
+        return None
+    words = markup.first_words(markup.parse(entry.answer), pagelinks.DEEP_LINK_WORDS)
+    deep = pagelinks.answer_url(entry.url, words)
+    links = [f"<{_href(deep)}|The answer on the page>"] if deep else []
+    archived = pagelinks.archive_url(entry.url, entry.released)
+    links.append(f"<{_href(archived)}|Archived copy>")
+    return " · ".join(links)
+
+
 def answer_message(entry: Entry, asked_by: str | None = None, query: str | None = None) -> Message:
-    """The official answer, verbatim, with its question, citation and notice."""
+    """The official answer, verbatim, with its question, notice and citation.
+
+    Official text goes out as rich text, shown exactly as written: the answer's own links and
+    lists are kept, and none of its characters is read as Slack formatting.
+    """
     blocks: list[dict[str, Any]] = [
-        mrkdwn_section(f"*{entry.label}: {escape(entry.question)}*"),
+        rich_text([Span(f"{entry.label}: {entry.question}", bold=True)])
     ]
-    blocks += [_plain_section(chunk) for chunk in split_text(entry.answer, SECTION_LIMIT)]
-    context = [mrkdwn(citation(entry.source))]
+    blocks += rich_text_blocks(markup.parse(entry.answer), SECTION_LIMIT)
     if entry.source.notice:
-        context.append(mrkdwn(f":warning: {escape(entry.source.notice)}"))
+        blocks.append(notice_block(entry.source.notice))
+    context = [mrkdwn(answer_citation(entry))]
+    links = answer_links(entry)
+    if links:
+        context.append(mrkdwn(links))
     if asked_by:
         asked = f"Asked by <@{_user_id(asked_by)}>"
         context.append(mrkdwn(f"{asked}: “{echo(query)}”" if query else asked))
@@ -72,9 +106,13 @@ def answer_message(entry: Entry, asked_by: str | None = None, query: str | None 
 
 
 def answer_text(entry: Entry) -> str:
-    """Plain fallback for notifications and clients without Block Kit: nothing left out."""
+    """Plain fallback for notifications and clients without Block Kit: nothing left out.
+
+    The answer as shown, with each link's address after its text, escaped once.
+    """
     source = entry.source
-    parts = [f"{entry.label}: {entry.question}", entry.answer, "", _plain_citation(source)]
+    answer = markup.plain(markup.parse(entry.answer))
+    parts = [f"{entry.label}: {entry.question}", answer, "", _plain_citation(entry)]
     if source.notice:
         parts.append(source.notice)
     return escape("\n".join(parts))
@@ -184,15 +222,24 @@ def _boundary(window: str, minimum: int) -> int:
     return 0
 
 
-def _plain_citation(source: Source) -> str:
-    url = f" {source.url}" if source.url else ""
-    return f"{source.issuer}, “{source.title}”, released {releaselong_date(source)}.{url}"
+def _plain_citation(entry: Entry) -> str:
+    source = entry.source
+    url = f" {entry.url}" if entry.url else ""
+    dates = f"released {long_date(entry.released)}"
+    if entry.updated:
+        dates += f", updated {long_date(entry.updated)}"
+    return f"{source.issuer}, “{source.title}”, {dates}.{url}"
 
 
 def button_label(entry: Entry) -> str:
     # Button text is capped at 75 characters by Slack; the full question follows on click.
     label = f"{entry.label}: {entry.question}"
     return label if len(label) <= 75 else label[:74] + "…"
+
+
+def _href(url: str) -> str:
+    """A URL inside mrkdwn ``<url|text>``: ``&``, ``<``, ``>`` escaped, ``|`` percent-encoded."""
+    return escape(url).replace("|", "%7C")
 
 
 def _user_id(user: str) -> str:
@@ -206,11 +253,19 @@ def notice_block(notice: str) -> dict[str, Any]:
     return mrkdwn_section(text)
 
 
+# A sentence ends at . ! or ? before a capital or a digit, but not after an initial ("U.S.")
+# or a short abbreviation ("No. 5", "Jan. 20").
+_SENTENCE_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\bNo)[.!?][”\"’)]?(\s+)(?=[A-Z0-9“\"(])"
+)
+
+
 def _first_sentence(text: str) -> tuple[str, str]:
-    cut = re.search(r"[.!?](\s+|$)", text)
+    text = text.strip()
+    cut = _SENTENCE_END.search(text)
     if cut is None:
-        return text.strip(), ""
-    return text[: cut.start() + 1].strip(), text[cut.end() :].strip()
+        return text, ""
+    return text[: cut.start(1)].strip(), text[cut.end(1) :].strip()
 
 
 def mrkdwn(text: str) -> dict[str, Any]:
@@ -219,8 +274,3 @@ def mrkdwn(text: str) -> dict[str, Any]:
 
 def mrkdwn_section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": mrkdwn(text)}
-
-
-def _plain_section(text: str) -> dict[str, Any]:
-    # Official text goes out as plain_text: Slack shows it exactly, with no markup read into it.
-    return {"type": "section", "text": {"type": "plain_text", "text": text, "emoji": False}}

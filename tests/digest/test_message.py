@@ -6,7 +6,8 @@ from bot.content import Catalogue
 from bot.digest.message import digest_message, next_in_rotation, pick_entry
 from bot.digest.schedule import Schedule
 from bot.render import terminal
-from bot.render.blocks import citation
+from bot.render.blocks import citation, notice_block
+from tests.render.reading import answer_shown
 
 
 def schedule(**fields: str) -> Schedule:
@@ -44,15 +45,10 @@ def test_answer_digest_has_intro_verbatim_answer_citation_and_notice(catalogue: 
     message = digest_message(weekly, catalogue, entry)
     assert message["blocks"][0]["text"]["text"] == "Question of the week &lt;!channel&gt; &amp; co"
     assert "<!channel>" not in message["text"]
-    plain = "".join(
-        b["text"]["text"]
-        for b in message["blocks"]
-        if b["type"] == "section" and b["text"]["type"] == "plain_text"
-    )
-    assert plain == entry.answer
+    assert answer_shown(message) == entry.answer
+    assert entry.source.notice and message["blocks"][-2] == notice_block(entry.source.notice)
     context = message["blocks"][-1]["elements"]
     assert context[0]["text"] == citation(entry.source)
-    assert entry.source.notice and entry.source.notice in context[1]["text"]
 
 
 def test_index_digest_lists_every_question_with_citation_and_notice(catalogue: Catalogue) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 
 from hypothesis import given
@@ -10,20 +11,15 @@ from hypothesis import strategies as st
 
 from bot.content import Catalogue
 from bot.render import blocks
+from tests.render.reading import answer_shown, check_slack_limits, shown, texts
 
 
-def _plain_sections(message: dict) -> list[str]:
-    return [
-        b["text"]["text"]
-        for b in message["blocks"]
-        if b["type"] == "section" and b["text"]["type"] == "plain_text"
-    ]
-
-
-def test_answer_is_quoted_whole_as_plain_text(catalogue: Catalogue) -> None:
+def test_answer_is_quoted_whole_as_rich_text(catalogue: Catalogue) -> None:
     for entry in catalogue.entries:
         message = blocks.answer_message(entry)
-        assert "".join(_plain_sections(message)) == entry.answer
+        check_slack_limits(message)
+        assert texts(message)[0] == f"{entry.label}: {entry.question}"
+        assert answer_shown(message) == entry.answer
         assert entry.answer in message["text"]
 
 
@@ -31,10 +27,13 @@ def test_long_answer_is_split_never_cut(catalogue: Catalogue) -> None:
     entry = catalogue.get("q17")
     long_answer = "\n\n".join([entry.answer] * 12)  # about 9,000 characters
     message = blocks.answer_message(dataclasses.replace(entry, answer=long_answer))
-    sections = _plain_sections(message)
-    assert len(sections) > 3
-    assert all(len(s) <= 3000 for s in sections)
-    assert "".join(sections) == long_answer
+    check_slack_limits(message)
+    rich = [b for b in message["blocks"] if b["type"] == "rich_text"][1:]
+    assert len(rich) > 3
+    assert all(len(shown(b)) <= 3000 for b in rich)
+    assert answer_shown(message) == long_answer
+    # Cut where a section was cut before: at the most natural boundary, the same characters.
+    assert [shown(b) for b in rich] == blocks.split_text(long_answer, blocks.SECTION_LIMIT)
 
 
 @given(st.text(max_size=9000), st.integers(min_value=50, max_value=3000))
@@ -44,15 +43,52 @@ def test_split_text_loses_nothing(text: str, limit: int) -> None:
     assert all(len(c) <= limit for c in chunks)
 
 
-def test_citation_and_notice(catalogue: Catalogue) -> None:
+def test_citation_notice_and_asker(catalogue: Catalogue) -> None:
     message = blocks.answer_message(catalogue.get("q14"), asked_by="U123ABC", query="pep?")
-    context = json.dumps([b for b in message["blocks"] if b["type"] == "context"])
-    assert "U.S. Department of Homeland Security, Office of the Press Secretary" in context
-    assert "<https://www.dhs.gov/news/2017/02/21/qa-dhs-implementation" in context
-    assert "Released February 21, 2017" in context
-    assert "Historical guidance from February 21, 2017." in context
-    assert "Asked by <@U123ABC>" in context
-    assert message["blocks"][0]["text"]["text"].startswith("*Q14: When is the Priority")
+    kinds = [b["type"] for b in message["blocks"]]
+    assert kinds == ["rich_text", "rich_text", "section", "context"]
+    notice = message["blocks"][2]["text"]["text"]
+    assert notice.startswith(":warning: *Historical guidance from February 21, 2017.* Executive")
+    citation, page, asked = (e["text"] for e in message["blocks"][3]["elements"])
+    assert citation.startswith(
+        "U.S. Department of Homeland Security, Office of the Press Secretary"
+    )
+    assert "<https://www.dhs.gov/news/2017/02/21/qa-dhs-implementation" in citation
+    assert citation.endswith("· Released February 21, 2017")
+    assert "Historical guidance" not in citation + page + asked
+    assert "#:~:text=ICE%20has%20terminated%20the%20Priority%20Enforcement|" in page
+    assert "<https://web.archive.org/web/20170221/https://www.dhs.gov/news/2017/02/21/" in page
+    assert asked == "Asked by <@U123ABC>: “pep?”"
+    assert (
+        texts(message)[0] == "Q14: When is the Priority Enforcement Program (PEP) being terminated?"
+    )
+
+
+def test_entry_page_dates_and_fragment(catalogue: Catalogue) -> None:
+    entry = dataclasses.replace(
+        catalogue.get("q14"),
+        url="https://www.example.gov/faq.html#pep-&-scomm",
+        released=dt.date(2020, 3, 15),
+        updated=dt.date(2021, 2, 3),
+    )
+    citation, page = (e["text"] for e in blocks.answer_message(entry)["blocks"][3]["elements"])
+    # The entry's own page and dates, not its source's; "&" escaped once inside the link.
+    assert "<https://www.example.gov/faq.html#pep-&amp;-scomm|" in citation
+    assert citation.endswith("· Released March 15, 2020 · Updated February 3, 2021")
+    # The page already points at the answer: linked as it is, no text fragment added.
+    assert ":~:" not in page
+    assert page == (
+        "<https://web.archive.org/web/20200315/https://www.example.gov/faq.html#pep-&amp;-scomm"
+        "|Archived copy>"
+    )
+    assert "released March 15, 2020, updated February 3, 2021." in blocks.answer_text(entry)
+
+
+def test_no_page_no_page_links(catalogue: Catalogue) -> None:
+    entry = dataclasses.replace(catalogue.get("q14"), url=None)
+    elements = blocks.answer_message(entry)["blocks"][3]["elements"]
+    assert len(elements) == 1
+    assert "“Q&amp;A: DHS Implementation" in elements[0]["text"]
 
 
 def test_user_text_cannot_ping_or_restyle(catalogue: Catalogue) -> None:

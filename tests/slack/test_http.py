@@ -17,6 +17,7 @@ from bot.slack.http import MAX_BODY
 from bot.slack.server import BotServer
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi, Scripted
 from tests.observability.test_endpoints import closed_port
+from tests.render.reading import answer_shown, texts
 from tests.slack.conftest import DECLINE_ALL, StartBot, get_json, sender_for
 from tests.slack.slack_requests import (
     CHANNEL,
@@ -40,7 +41,8 @@ async def settle(bot: BotServer) -> None:
 
 
 def section_texts(payload: dict) -> list[str]:
-    return [b["text"]["text"] for b in payload["blocks"] if b["type"] == "section"]
+    """What each section and rich text block shows: the question first, then the answer."""
+    return texts(payload)
 
 
 # -- slash commands --------------------------------------------------------------------------
@@ -57,8 +59,8 @@ async def test_slash_command_answer_is_posted_in_channel(
     await settle(bot)
     entry = catalogue.get("q14")
     assert call.body["response_type"] == "in_channel"
-    assert section_texts(call.body)[0] == f"*Q14: {entry.question}*"
-    assert "".join(section_texts(call.body)[1:]) == entry.answer
+    assert section_texts(call.body)[0] == f"Q14: {entry.question}"
+    assert answer_shown(call.body) == entry.answer
     assert f"<@{USER}>" in json.dumps(call.body["blocks"])
     assert "February 21, 2017" in json.dumps(call.body["blocks"])
     assert entry.answer in call.body["text"].replace("&amp;", "&")
@@ -84,8 +86,8 @@ async def test_slash_command_by_number(
     calls = await slack_api.wait_for(RESPONSE_URL, 2)
     for call in calls:
         assert call.body["response_type"] == "in_channel"
-        assert section_texts(call.body)[0].startswith("*Q7: ")
-        assert "".join(section_texts(call.body)[1:]) == catalogue.get("q7").answer
+        assert section_texts(call.body)[0].startswith("Q7: ")
+        assert answer_shown(call.body) == catalogue.get("q7").answer
 
 
 async def test_a_command_holding_the_word_payload_is_answered(
@@ -96,7 +98,7 @@ async def test_a_command_holding_the_word_payload_is_answered(
     body["team_domain"] = "payloads-inc"
     assert (await sender.command(body))[0] == 200
     [call] = await slack_api.wait_for(RESPONSE_URL)
-    assert section_texts(call.body)[0].startswith("*Q7: ")
+    assert section_texts(call.body)[0].startswith("Q7: ")
 
 
 async def test_help_and_list_are_ephemeral(
@@ -140,7 +142,7 @@ async def test_decline_offers_buttons_and_a_press_posts_that_answer(
         await settle(bot)
     pressed = [c for c in slack_api.calls_to(RESPONSE_URL) if c.path.endswith("/press")]
     assert [c.body.get("response_type") for c in pressed] == ["in_channel", None]
-    assert section_texts(pressed[0].body)[0] == f"*{chosen.label}: {chosen.question}*"
+    assert section_texts(pressed[0].body)[0] == f"{chosen.label}: {chosen.question}"
     assert pressed[1].body == {"delete_original": True}
     assert not slack_api.calls_to("chat.postMessage")
 
@@ -171,7 +173,7 @@ async def test_mention_outside_a_thread_starts_one_on_the_mention(
     [post] = await slack_api.wait_for("chat.postMessage")
     assert post.body["channel"] == CHANNEL
     assert post.body["thread_ts"] == "1700000100.000100"
-    assert section_texts(post.body)[0].startswith("*Q14: ")
+    assert section_texts(post.body)[0].startswith("Q14: ")
     assert "UBOT" not in json.dumps(post.body["blocks"])
 
 
@@ -182,7 +184,7 @@ async def test_mention_inside_a_thread_answers_in_that_thread(
     await sender.event(event_body(event))
     [post] = await slack_api.wait_for("chat.postMessage")
     assert post.body["thread_ts"] == "1700000000.000001"
-    assert section_texts(post.body)[0].startswith("*Q7: ")
+    assert section_texts(post.body)[0].startswith("Q7: ")
 
 
 async def test_declined_mention_is_a_threaded_reply_with_suggestions(
@@ -205,7 +207,7 @@ async def test_direct_message_is_answered_in_the_dm(
     [post] = await slack_api.wait_for("chat.postMessage")
     assert post.body["channel"] == "D123DM"
     assert "thread_ts" not in post.body
-    assert section_texts(post.body)[0].startswith("*Q14: ")
+    assert section_texts(post.body)[0].startswith("Q14: ")
 
 
 async def test_slack_escapes_are_undone_once_in_and_done_once_out(
@@ -226,7 +228,7 @@ async def test_slack_escapes_are_undone_once_in_and_done_once_out(
     replies = slack_api.replies()
     assert len(replies) == 3
     for reply in replies:
-        assert section_texts(reply.body)[0].startswith(f"*{expected.label}: ")
+        assert section_texts(reply.body)[0].startswith(f"{expected.label}: ")
         payload = json.dumps(reply.body["blocks"], ensure_ascii=False)
         # Shown back as typed: escaped once for Slack to display "&", never "&amp;amp;".
         assert "“DACA &amp; the new memos”" in payload
@@ -249,7 +251,7 @@ async def test_bot_messages_edits_and_own_messages_get_no_reply(
     await slack_api.wait_for("chat.postMessage")
     await settle(bot)
     [post] = slack_api.calls_to("chat.postMessage")
-    assert section_texts(post.body)[0].startswith("*Q3: ")
+    assert section_texts(post.body)[0].startswith("Q3: ")
 
 
 async def test_mentions_by_bots_get_no_reply(
@@ -260,7 +262,7 @@ async def test_mentions_by_bots_get_no_reply(
     [post] = await slack_api.wait_for("chat.postMessage")
     await settle(bot)
     assert len(slack_api.calls_to("chat.postMessage")) == 1
-    assert section_texts(post.body)[0].startswith("*Q3: ")
+    assert section_texts(post.body)[0].startswith("Q3: ")
 
 
 async def test_url_verification_echoes_the_challenge(bot: BotServer, sender: SlackSender) -> None:

@@ -1,4 +1,4 @@
-"""A long official answer reaches Slack whole: split over sections, each under the limit."""
+"""A long official answer reaches Slack whole: split over rich text blocks, each under the limit."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import aiohttp
 from bot.content import load_catalogue
 from bot.matching import Matcher, Semantics
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi
+from tests.render.reading import check_slack_limits, shown
 from tests.slack.conftest import StartBot, sender_for
 from tests.slack.slack_requests import command_body
 
@@ -32,7 +33,7 @@ sources:
 """
 
 
-async def test_long_answer_is_split_into_sections_and_never_cut(
+async def test_long_answer_is_split_into_blocks_and_never_cut(
     start_bot: StartBot, slack_api: FakeSlackApi, semantics: Semantics, tmp_path: Path
 ) -> None:
     paragraphs = [PARAGRAPH * 12 for _ in range(5)]
@@ -48,7 +49,8 @@ async def test_long_answer_is_split_into_sections_and_never_cut(
     async with aiohttp.ClientSession() as session:
         await (await sender_for(bot, session)).command(command_body("Q1", slack_api.response_url()))
     [call] = await slack_api.wait_for(RESPONSE_URL)
-    sections = [b["text"] for b in call.body["blocks"] if b["type"] == "section"][1:]
-    assert len(sections) >= 4
-    assert all(s["type"] == "plain_text" and len(s["text"]) < 3000 for s in sections)
-    assert "".join(s["text"] for s in sections) == answer
+    check_slack_limits(call.body)
+    parts = [shown(b) for b in call.body["blocks"] if b["type"] == "rich_text"][1:]
+    assert len(parts) >= 4
+    assert all(len(part) < 3000 for part in parts)
+    assert "".join(parts) == answer

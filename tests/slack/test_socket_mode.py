@@ -9,6 +9,7 @@ from bot.slack.server import BotServer
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi
 from tests.fakes.socket_mode import FakeSocketMode
 from tests.observability.test_endpoints import closed_port
+from tests.render.reading import answer_shown, shown
 from tests.slack.conftest import StartBot, get_json
 from tests.slack.slack_requests import action_body, command_body, event_body, mention
 
@@ -35,7 +36,7 @@ async def test_slash_command_envelope_is_acked_and_answered(
     assert ack == {"envelope_id": envelope}
     [reply] = await slack_api.wait_for(RESPONSE_URL)
     assert reply.body["response_type"] == "in_channel"
-    assert reply.body["blocks"][0]["text"]["text"].startswith("*Q14: ")
+    assert shown(reply.body["blocks"][0]).startswith("Q14: ")
     await settle(bot)
 
 
@@ -48,7 +49,7 @@ async def test_mention_envelope_is_acked_and_answered_in_thread(
     await socket_mode.wait_ack(envelope)
     [post] = await slack_api.wait_for("chat.postMessage")
     assert post.body["thread_ts"] == "1700000500.000100"
-    assert post.body["blocks"][0]["text"]["text"].startswith("*Q7: ")
+    assert shown(post.body["blocks"][0]).startswith("Q7: ")
 
 
 async def test_button_press_envelope_posts_the_chosen_answer_in_channel(
@@ -62,7 +63,7 @@ async def test_button_press_envelope_posts_the_chosen_answer_in_channel(
     await settle(bot)
     first, second = slack_api.calls_to(RESPONSE_URL)
     assert first.body["response_type"] == "in_channel"
-    assert catalogue.get("q14").answer in first.body["blocks"][1]["text"]["text"]
+    assert catalogue.get("q14").answer == answer_shown(first.body)
     assert second.body == {"delete_original": True}
 
 
