@@ -18,6 +18,8 @@ SECTION_LIMIT = 2900
 SUGGEST_ACTION_PREFIX = "qa_suggest"
 MAX_SUGGESTIONS = 3
 _ECHO_LIMIT = 300
+_BUTTON_LIMIT = 75
+_TEXT_LIMIT = 3000
 _MAX_NOTICES = 20
 _NO_NOTICE = (
     "no notice of a later change is recorded here; the issuer's site has the current status."
@@ -119,7 +121,11 @@ def answer_text(entry: Entry) -> str:
 
 
 def decline_message(query: str, suggestions: Sequence[Entry], command: str = "/qa") -> Message:
-    """No confident match: say so, offer up to three answers as buttons, point to the list."""
+    """No confident match: say so, offer up to three answers, point to the list.
+
+    Each suggestion is its full question with its document and number, and a button that posts
+    its answer (action id starting with ``SUGGEST_ACTION_PREFIX``, value the entry id).
+    """
     shown = f"“{echo(query)}”" if query.strip() else "that"
     blocks: list[dict[str, Any]] = [
         mrkdwn_section(
@@ -130,25 +136,7 @@ def decline_message(query: str, suggestions: Sequence[Entry], command: str = "/q
     suggestions = list(suggestions)[:MAX_SUGGESTIONS]
     if suggestions:
         blocks.append(mrkdwn_section("*Did you mean…*"))
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": "qa_suggestions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": f"{SUGGEST_ACTION_PREFIX}_{i}",
-                        "value": entry.id,
-                        "text": {
-                            "type": "plain_text",
-                            "text": button_label(entry),
-                            "emoji": False,
-                        },
-                    }
-                    for i, entry in enumerate(suggestions)
-                ],
-            }
-        )
+        blocks += [_suggestion(i, entry) for i, entry in enumerate(suggestions)]
     blocks.append(
         {
             "type": "context",
@@ -161,6 +149,21 @@ def decline_message(query: str, suggestions: Sequence[Entry], command: str = "/q
             f"{e.label}: {escape(e.question)}" for e in suggestions
         )
     return {"text": text, "blocks": blocks}
+
+
+def _suggestion(index: int, entry: Entry) -> dict[str, Any]:
+    # plain_text: the official question shown as written, whatever characters it has.
+    question = f"{entry.label}: {entry.question}"
+    return {
+        "type": "section",
+        "text": _plain_text(_fit(question, _TEXT_LIMIT)),
+        "accessory": {
+            "type": "button",
+            "action_id": f"{SUGGEST_ACTION_PREFIX}_{index}",
+            "value": entry.id,
+            "text": _plain_text(_fit(f"Post {entry.label}", _BUTTON_LIMIT)),
+        },
+    }
 
 
 def notice_message(sources: Sequence[Source]) -> Message:
@@ -232,9 +235,16 @@ def _plain_citation(entry: Entry) -> str:
 
 
 def button_label(entry: Entry) -> str:
-    # Button text is capped at 75 characters by Slack; the full question follows on click.
-    label = f"{entry.label}: {entry.question}"
-    return label if len(label) <= 75 else label[:74] + "…"
+    """A button's text: the entry's label and question, within Slack's 75 characters."""
+    return _fit(f"{entry.label}: {entry.question}", _BUTTON_LIMIT)
+
+
+def _fit(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ,;:") + "…"
 
 
 def _href(url: str) -> str:
@@ -274,3 +284,7 @@ def mrkdwn(text: str) -> dict[str, Any]:
 
 def mrkdwn_section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": mrkdwn(text)}
+
+
+def _plain_text(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text, "emoji": False}

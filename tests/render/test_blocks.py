@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.content import Catalogue
 from bot.render import blocks
-from tests.render.reading import answer_shown, check_slack_limits, shown, texts
+from tests.render.reading import answer_shown, buttons, check_slack_limits, shown, texts
 
 
 def test_answer_is_quoted_whole_as_rich_text(catalogue: Catalogue) -> None:
@@ -110,15 +110,37 @@ def test_asked_by_accepts_only_a_user_id(catalogue: Catalogue) -> None:
     assert "<!channel" not in json.dumps(message)
 
 
-def test_decline_offers_at_most_three_buttons(catalogue: Catalogue) -> None:
+def test_decline_offers_at_most_three_full_questions_with_buttons(catalogue: Catalogue) -> None:
     entries = list(catalogue.entries[:5])
     message = blocks.decline_message("sanctuary funding", entries, command="/ask")
-    (actions,) = [b for b in message["blocks"] if b["type"] == "actions"]
-    assert [e["value"] for e in actions["elements"]] == ["q1", "q2", "q3"]
-    assert all(len(e["text"]["text"]) <= 75 for e in actions["elements"])
-    assert all(e["action_id"].startswith(blocks.SUGGEST_ACTION_PREFIX) for e in actions["elements"])
+    check_slack_limits(message)
+    offered = buttons(message)
+    assert [e["value"] for e in offered] == ["q1", "q2", "q3"]
+    assert all(e["action_id"].startswith(blocks.SUGGEST_ACTION_PREFIX) for e in offered)
+    assert len({e["action_id"] for e in offered}) == 3
+    shown_texts = texts(message)
+    for entry in entries[:3]:
+        # The whole question, with its number, shown as written (plain text: no markup read).
+        assert f"{entry.label}: {entry.question}" in shown_texts
     assert "`/ask list`" in json.dumps(message)
     assert "No official answer found for “sanctuary funding”." in message["text"]
+
+
+def test_suggestions_name_their_document_when_several_are_loaded(catalogue: Catalogue) -> None:
+    long = "Is it true that " + "under this executive order, " * 5 + "ICE has done away with it?"
+    entry = dataclasses.replace(catalogue.get("q8"), document="interior", question=long)
+    message = blocks.decline_message("x", [entry])
+    check_slack_limits(message)
+    assert f"interior Q8: {long}" in texts(message)
+    (button,) = buttons(message)
+    assert button["text"]["text"] == "Post interior Q8"
+    assert button["value"] == "q8"
+
+
+def test_button_label_cuts_at_a_word(catalogue: Catalogue) -> None:
+    label = blocks.button_label(catalogue.get("q8"))
+    assert len(label) <= 75 and label.endswith("…")
+    assert label == "Q8: Is it true that under this executive order, ICE has done away with…"
 
 
 def test_text_is_escaped_once_in_blocks_and_fallback(catalogue: Catalogue) -> None:
