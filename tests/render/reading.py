@@ -76,6 +76,8 @@ def check_slack_limits(message: dict[str, Any]) -> None:
     """Every block parses with slack_sdk's Block Kit models, whole, and within Slack's limits."""
     blocks = message["blocks"]
     assert 1 <= len(blocks) <= MAX_BLOCKS
+    block_ids = [b["block_id"] for b in blocks if "block_id" in b]
+    assert len(block_ids) == len(set(block_ids)), f"a block_id repeats: {block_ids}"
     logger = logging.getLogger("slack_sdk.models")
     for block in blocks:
         with _no_unknown_keys(logger):

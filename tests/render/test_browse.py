@@ -10,8 +10,8 @@ import pytest
 from bot.content import Catalogue, load_catalogue
 from bot.render import browse
 from bot.render.blocks import SUGGEST_ACTION_PREFIX
-from tests.blockkit import assert_valid
 from tests.content.synthetic import source, write
+from tests.render.reading import check_slack_limits
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_documents_page_through_every_document_once(crowded: Catalogue) -> None:
     ]
     assert shown == [d.short for d in crowded.documents]
     for page in pages:
-        assert_valid(page)
+        check_slack_limits(page)
 
 
 def test_one_document_pages_through_every_question_once(crowded: Catalogue) -> None:
@@ -74,14 +74,14 @@ def test_one_document_pages_through_every_question_once(crowded: Catalogue) -> N
     text = "\n".join(p["text"] for p in pages)
     assert [line.split(":")[0] for line in text.splitlines()] == [e.label for e in document.entries]
     for page in pages:
-        assert_valid(page)
+        check_slack_limits(page)
         assert "Superseded in 2021." in json.dumps(page)  # the notice is on every page
 
 
 def test_which_number_offers_each_document_s_entry(crowded: Catalogue) -> None:
     entries = crowded.numbered(1)
     message = browse.which_message(1, entries, crowded.documents)
-    assert_valid(message)
+    check_slack_limits(message)
     buttons = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert len(buttons) == 25  # Slack's most per actions block; 40 documents have a Q1
     assert [b["value"] for b in buttons] == [e.id for e in entries[:25]]
@@ -95,12 +95,12 @@ def test_help_takes_its_examples_from_the_loaded_content(tmp_path: Path) -> None
     assert "`/ask What does solo say about topic 1?`" in text
     assert "`/ask 3` or `/ask Q3`" in text
     assert "PEP" not in text and "list solo" not in text  # one document: no names to type
-    assert_valid(browse.help_message("/ask", one))
+    check_slack_limits(browse.help_message("/ask", one))
 
 
 def test_help_names_documents_when_several_are_loaded(crowded: Catalogue) -> None:
     message = browse.help_message("/qa", crowded)
-    assert_valid(message)
+    check_slack_limits(message)
     text = json.dumps(message)
     assert "`/qa big 14` picks the document" in text and "`/qa list big`" in text
     assert "and 25 more: `/qa list`" in text

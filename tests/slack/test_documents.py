@@ -11,11 +11,11 @@ import pytest
 from bot.render.browse import MORE_ACTION
 from bot.slack.config import Mode
 from bot.slack.server import BotServer
-from tests.blockkit import assert_valid
 from tests.conftest import CONTENT
 from tests.content.synthetic import source, write
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi
 from tests.fakes.socket_mode import FakeSocketMode
+from tests.render.reading import check_slack_limits
 from tests.slack.conftest import StartBot, sender_for
 from tests.slack.slack_requests import action_body, command_body
 
@@ -53,7 +53,7 @@ async def test_a_shared_number_asks_which_and_the_choice_is_posted(
         await settle(bot)
         [which] = posted(slack_api, "which")
         assert which["response_type"] == "ephemeral"
-        assert_valid(which)
+        check_slack_limits(which)
         choices = buttons(which)
         assert [b["value"] for b in choices] == [
             "q14",
@@ -66,13 +66,13 @@ async def test_a_shared_number_asks_which_and_the_choice_is_posted(
         await settle(bot)
     answer, delete = posted(slack_api, "chose")
     assert answer["response_type"] == "in_channel"
-    assert answer["blocks"][0]["text"]["text"].startswith("*doc03 Q14: What does doc03 say")
+    assert answer["text"].startswith("doc03 Q14: What does doc03 say")
     assert delete == {"delete_original": True}
     [named] = posted(slack_api, "named")
     assert named["response_type"] == "in_channel"
-    assert named["blocks"][0]["text"]["text"].startswith("*interior Q14: ")
+    assert named["text"].startswith("interior Q14: ")
     for message in (answer, named):
-        assert_valid({k: v for k, v in message.items() if k in ("text", "blocks")})
+        check_slack_limits({k: v for k, v in message.items() if k in ("text", "blocks")})
 
 
 async def test_lists_page_with_more_buttons_shown_to_the_presser(
@@ -99,7 +99,7 @@ async def test_lists_page_with_more_buttons_shown_to_the_presser(
     [big2] = posted(slack_api, "big2")
     for page in (docs, big, docs2, big2):
         assert page["response_type"] == "ephemeral" and page["replace_original"] is False
-        assert_valid(page)
+        check_slack_limits(page)
     shown = docs["text"] + "\n" + docs2["text"]
     assert [line.split(":")[0] for line in shown.splitlines()] == [
         "interior",
@@ -124,7 +124,7 @@ async def test_more_pressed_in_socket_mode(
     [page] = posted(slack_api, "page3")
     assert page["text"].splitlines()[0].startswith("big Q51: ")
     assert not buttons(page)  # the last page
-    assert_valid(page)
+    check_slack_limits(page)
 
 
 async def test_a_button_press_delivered_twice_is_answered_once(
