@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from bot.content.documents import documents
 from bot.content.models import Catalogue, ContentFile, Entry, EntrySpec, Source
+from bot.content.placeholders import find_placeholders
 from bot.yamlfile import Problem, TooLarge, describe_field_error, line_for, parse, read_limited
 
 __all__ = ["ContentError", "Problem", "check", "load_catalogue"]
@@ -91,6 +92,8 @@ def _parse_file(name: str, raw: bytes, problems: list[Problem]) -> list[_Located
     if data is None:
         problems.append(Problem(name, 1, "the file is empty; expected a 'sources' list"))
         return []
+    placeholders = find_placeholders(name, data, lines)
+    problems.extend(placeholders.problems)
     try:
         content = ContentFile.model_validate(data)
     except ValidationError as exc:
@@ -98,6 +101,7 @@ def _parse_file(name: str, raw: bytes, problems: list[Problem]) -> list[_Located
         # A failed item also empties its list; the "too short" that follows says nothing new.
         if len(errors) > 1:
             errors = [e for e in errors if e["type"] != "too_short"] or errors
+        errors = [e for e in errors if not placeholders.covers(e["loc"])]
         for err in errors:
             problems.append(Problem(name, line_for(err["loc"], lines), _describe(err, data)))
         return []
