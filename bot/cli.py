@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from bot.content import ContentError, load_catalogue
-from bot.content.importer import parse_release, to_content
+from bot.content.importers import FORMATS, ImportOptions, import_content
+from bot.content.models import _ID_PATTERN, _SHORT_PATTERN, _URL_PATTERN
 from bot.digest.cli import add_digest_commands
 from bot.matching import Matcher, Semantics
 from bot.matching.embedding import ModelError, Progress, in_tenths
@@ -168,24 +170,25 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 
 
 def cmd_content_import(args: argparse.Namespace) -> int:
-    path = Path(args.textfile)
+    options = ImportOptions(
+        id=args.id, short=args.short, title=args.title, issuer=args.issuer, url=args.url
+    )
     try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CliError(f"{path}:0: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise CliError(f"{path}:0: not UTF-8 text") from None
-    try:
-        release = parse_release(text, str(path))
+        sys.stdout.write(import_content(Path(args.path), args.format, options))
     except ContentError as exc:
         raise CliError(str(exc)) from None
-    source_id = args.source_id or _slug(path.stem)
-    sys.stdout.write(to_content(release, source_id, args.issuer, args.url))
     return 0
 
 
-def _slug(name: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-") or "source"
+def _matching(pattern: str, what: str) -> Callable[[str], str]:
+    """An argument type that accepts only values a content file would accept."""
+
+    def check(value: str) -> str:
+        if re.fullmatch(pattern, value) is None:
+            raise argparse.ArgumentTypeError(f"{value!r} is not {what}")
+        return value
+
+    return check
 
 
 # -- argument parser -------------------------------------------------------------------------
@@ -225,11 +228,34 @@ def _parser() -> argparse.ArgumentParser:
     check = content_sub.add_parser("check", help="validate a content file")
     check.add_argument("path", nargs="?", help="file or directory (default: $QABOT_CONTENT)")
     check.set_defaults(handler=cmd_content_check)
-    imp = content_sub.add_parser("import", help="turn a release's text into content YAML")
-    imp.add_argument("textfile")
-    imp.add_argument("--source-id", help="id of the source block (default: from the file name)")
-    imp.add_argument("--issuer", help="issuer of the release")
-    imp.add_argument("--url", help="URL of the release")
+    imp = content_sub.add_parser(
+        "import", help="turn a release or collection into content YAML on stdout"
+    )
+    imp.add_argument("path", help="the release in its text form")
+    imp.add_argument(
+        "--format", choices=sorted(FORMATS), help="read it as this (default: from the path)"
+    )
+    imp.add_argument(
+        "--id",
+        "--source-id",
+        type=_matching(_ID_PATTERN, "an id (lowercase letters, digits, . _ -)"),
+        help="id of the source block (default: from the file name)",
+    )
+    imp.add_argument(
+        "--short",
+        type=_matching(
+            _SHORT_PATTERN,
+            "a short name (a lowercase letter, then up to 23 lowercase letters, digits or -)",
+        ),
+        help="what people type to name the document",
+    )
+    imp.add_argument("--title", help="the document's title, when the file does not give it")
+    imp.add_argument("--issuer", help="who issued it, in full")
+    imp.add_argument(
+        "--url",
+        type=_matching(_URL_PATTERN, "an http(s):// address"),
+        help="its official page",
+    )
     imp.set_defaults(handler=cmd_content_import)
 
     add_digest_commands(sub)

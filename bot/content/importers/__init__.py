@@ -1,0 +1,39 @@
+"""``qabot content import``: a Q&A release or collection, in the form people have it, to YAML.
+
+One module per format, each a ``read(path, base_url)`` returning an ``Imported``; ``output``
+turns that into content YAML with placeholders for what the document does not say.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.content.importers import text
+from bot.content.importers.common import Imported
+from bot.content.importers.output import ImportOptions, to_yaml
+
+__all__ = ["FORMATS", "ImportOptions", "detect_format", "import_content", "read", "to_yaml"]
+
+Reader = Callable[[Path, str | None], Imported]
+
+FORMATS: dict[str, Reader] = {
+    "text": text.read,
+}
+_BY_SUFFIX: dict[str, str] = {}
+
+
+def detect_format(path: Path) -> str:
+    """The format a path is read in: release text unless its name says otherwise."""
+    return _BY_SUFFIX.get(path.suffix.lower(), "text")
+
+
+def read(path: Path, fmt: str | None = None, base_url: str | None = None) -> Imported:
+    """Read ``path`` in ``fmt`` (detected when None); ContentError with ``file:line`` problems."""
+    return FORMATS[fmt or detect_format(path)](path, base_url)
+
+
+def import_content(path: Path, fmt: str | None = None, options: ImportOptions | None = None) -> str:
+    """Content YAML for the document at ``path``."""
+    options = options or ImportOptions()
+    return to_yaml(read(path, fmt, options.url), options)
