@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.content.importers import text
+from bot.content.importers import markdown, text
 from bot.content.importers.common import Imported
 from bot.content.importers.output import ImportOptions, to_yaml
 
@@ -19,12 +19,15 @@ Reader = Callable[[Path, str | None], Imported]
 
 FORMATS: dict[str, Reader] = {
     "text": text.read,
+    "markdown": markdown.read,
 }
-_BY_SUFFIX: dict[str, str] = {}
+_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown"}
 
 
 def detect_format(path: Path) -> str:
-    """The format a path is read in: release text unless its name says otherwise."""
+    """The format a path is read in: Markdown (a folder or one file), else release text."""
+    if path.is_dir():
+        return "markdown"
     return _BY_SUFFIX.get(path.suffix.lower(), "text")
 
 
