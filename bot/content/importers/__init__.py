@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.content.importers import markdown, text
+from bot.content.importers import markdown, table, text
 from bot.content.importers.common import Imported
 from bot.content.importers.output import ImportOptions, to_yaml
 
@@ -20,12 +20,20 @@ Reader = Callable[[Path, str | None], Imported]
 FORMATS: dict[str, Reader] = {
     "text": text.read,
     "markdown": markdown.read,
+    "csv": table.read,
+    "tsv": table.read_tsv,
 }
-_BY_SUFFIX = {".md": "markdown", ".markdown": "markdown"}
+_BY_SUFFIX = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+}
 
 
 def detect_format(path: Path) -> str:
-    """The format a path is read in: Markdown (a folder or one file), else release text."""
+    """The format a path is read in: Markdown (a folder or one file), CSV, TSV, else text."""
     if path.is_dir():
         return "markdown"
     return _BY_SUFFIX.get(path.suffix.lower(), "text")
