@@ -231,7 +231,9 @@ def _parser() -> argparse.ArgumentParser:
     imp = content_sub.add_parser(
         "import", help="turn a release or collection into content YAML on stdout"
     )
-    imp.add_argument("path", help="release text, folder of Markdown files, or CSV/TSV file")
+    imp.add_argument(
+        "path", help="release text, folder of Markdown files, CSV/TSV file or saved HTML page"
+    )
     imp.add_argument(
         "--format", choices=sorted(FORMATS), help="read it as this (default: from the path)"
     )

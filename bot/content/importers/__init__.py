@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from bot.content.importers import markdown, table, text
+from bot.content.importers import html_page, markdown, table, text
 from bot.content.importers.common import Imported
 from bot.content.importers.output import ImportOptions, to_yaml
 
@@ -22,6 +22,7 @@ FORMATS: dict[str, Reader] = {
     "markdown": markdown.read,
     "csv": table.read,
     "tsv": table.read_tsv,
+    "html": html_page.read,
 }
 _BY_SUFFIX = {
     ".md": "markdown",
@@ -29,11 +30,13 @@ _BY_SUFFIX = {
     ".csv": "csv",
     ".tsv": "tsv",
     ".tab": "tsv",
+    ".html": "html",
+    ".htm": "html",
 }
 
 
 def detect_format(path: Path) -> str:
-    """The format a path is read in: Markdown (a folder or one file), CSV, TSV, else text."""
+    """The format a path is read in: Markdown (a folder or one file), CSV, TSV, HTML, else text."""
     if path.is_dir():
         return "markdown"
     return _BY_SUFFIX.get(path.suffix.lower(), "text")
