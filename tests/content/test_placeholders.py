@@ -2,9 +2,40 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from bot.content import check
+from tests.conftest import ROOT
+from tests.content.importers.conftest import FIXTURES, fill, imported
+
+
+def _line_of(text: str, start: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if line.lstrip().startswith(start))
+
+
+def test_every_placeholder_an_import_leaves_is_refused_at_its_line(tmp_path: Path) -> None:
+    text = imported(FIXTURES / "qna.tsv")
+    path = tmp_path / "new.yaml"
+    path.write_text(text, encoding="utf-8")
+    problems = check(path)
+    fields = ("title", "issuer", "released", "url", "notice")
+    assert [(p.file, p.line) for p in problems] == [
+        (str(path), _line_of(text, f"{field}: ")) for field in fields
+    ]
+    for field, problem in zip(fields, problems, strict=True):
+        assert problem.message.startswith(f"source qna: {field} is still a placeholder"), problem
+        assert ": write " in problem.message  # says what to put there
+    # The placeholder is what is reported, not the date or address it fails to be.
+    assert not any("pattern" in p.message or "bad date" in p.message for p in problems)
+
+
+def test_an_import_filled_in_is_valid(tmp_path: Path) -> None:
+    path = tmp_path / "new.yaml"
+    path.write_text(fill(imported(FIXTURES / "qna.tsv")), encoding="utf-8")
+    assert check(path) == []
+
 
 CONTENT = """\
 sources:
@@ -52,3 +83,20 @@ def test_a_date_placeholder_is_reported_as_one_not_as_a_bad_date(tmp_path: Path)
         f"{path}:11: entry a: url is still a placeholder from the import: "
         "write the page of this answer",
     ]
+
+
+def test_content_check_command_fails_naming_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "new.yaml"
+    path.write_text(imported(FIXTURES / "release-question-style.txt"), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "content", "check", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert f"{path}:11: source release-question-style: issuer is still a placeholder" in (
+        result.stderr
+    )
+    assert "3 problems found" in result.stderr
