@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.endpoints import DEFAULT_PORT
 
@@ -14,6 +16,8 @@ DEFAULT_DATABASE_URL = "sqlite:///qabot-state.sqlite3"
 # Kubernetes (terminationGracePeriodSeconds) and systemd (TimeoutStopSec) allow 30 s from
 # SIGTERM to SIGKILL, and so do the files in deploy/; shutting down must end well before.
 DEFAULT_GRACE_SECONDS = 25
+# A Slack user id: U for a workspace member, W for one of an Enterprise Grid organisation.
+_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 
 
 def _default_cache_dir() -> Path:
@@ -53,12 +57,35 @@ class Settings(BaseSettings):
         default=None, pattern="^[0-9a-fA-F]{64}$", alias="QABOT_EMBEDDING_SHA256"
     )
     cache_dir: Path = Field(default_factory=_default_cache_dir, alias="QABOT_CACHE_DIR")
+    keep_questions_days: int = Field(default=0, ge=0, alias="QABOT_KEEP_QUESTIONS_DAYS")
+    # Read as "U123ABC, U456DEF" or "U123ABC U456DEF", not as JSON.
+    maintainers: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="QABOT_MAINTAINERS")
+    learned: Path = Field(default=Path("content/learned.yaml"), alias="QABOT_LEARNED")
 
     @field_validator("command")
     @classmethod
     def _slash(cls, value: str) -> str:
         if not value.startswith("/") or " " in value:
             raise ValueError("must be a slash command such as /qa")
+        return value
+
+    @field_validator("maintainers", mode="before")
+    @classmethod
+    def _user_ids(cls, value: object) -> tuple[str, ...]:
+        items = re.split(r"[\s,]+", value) if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            raise ValueError("must be Slack user ids separated by commas or spaces")
+        ids = tuple(dict.fromkeys(str(item) for item in items if item))
+        for user in ids:
+            if not _USER_ID.fullmatch(user):
+                raise ValueError(f"{user!r} is not a Slack user id (such as U024BE7LH)")
+        return ids
+
+    @field_validator("learned", mode="before")
+    @classmethod
+    def _file_named(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("must name a file, such as content/learned.yaml")
         return value
 
     @field_validator("slack_api_url")
