@@ -1,5 +1,20 @@
-"""The state store: event claims, digest slots, and the query log."""
+"""The state store: event claims, digest slots, the query log, votes and kept questions."""
 
-from bot.store.store import SlotRecord, Store, StoreError
+# Every table module is imported here, so that each table is in the store's metadata by the
+# time create_schema runs.
+from bot.store.questions import KeptQuestion, QuestionGroup, QuestionKind, QuestionStore
+from bot.store.store import LoggedQuery, SlotRecord, Store, StoreError
+from bot.store.votes import Vote, VoteStore
 
-__all__ = ["SlotRecord", "Store", "StoreError"]
+__all__ = [
+    "KeptQuestion",
+    "LoggedQuery",
+    "QuestionGroup",
+    "QuestionKind",
+    "QuestionStore",
+    "SlotRecord",
+    "Store",
+    "StoreError",
+    "Vote",
+    "VoteStore",
+]

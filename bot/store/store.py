@@ -39,8 +39,11 @@ from sqlalchemy.exc import (
 )
 
 from bot.store import url as database_url
+from bot.store.period import as_utc, between
 
-SCHEMA_VERSION = 1
+# 1: event claims, query log, digest slots. 2: answer votes and kept questions (their tables
+# are in bot/store/feedback.py). Each version only adds tables, which create_all makes.
+SCHEMA_VERSION = 2
 _SCHEMA_ATTEMPTS = 10
 
 metadata = MetaData()
@@ -108,6 +111,16 @@ class SlotRecord:
     message_ts: str | None = None
 
 
+@dataclass(frozen=True)
+class LoggedQuery:
+    """A row of the query log: when, where, which entry answered (None: declined), how sure."""
+
+    at: dt.datetime
+    surface: str
+    entry_id: str | None
+    score: float | None
+
+
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -148,6 +161,13 @@ class Store:
                 current = conn.execute(select(schema_info.c.version)).scalar()
                 if current is None:
                     conn.execute(insert(schema_info).values(id=1, version=SCHEMA_VERSION))
+                elif current < SCHEMA_VERSION:
+                    # An older qabot's database: its missing tables were created just above.
+                    conn.execute(
+                        update(schema_info)
+                        .where(schema_info.c.version < SCHEMA_VERSION)
+                        .values(version=SCHEMA_VERSION)
+                    )
                 elif current > SCHEMA_VERSION:
                     raise StoreError(
                         f"{self.safe_url}: schema version {current} is newer than this "
@@ -212,13 +232,18 @@ class Store:
     # -- query log ---------------------------------------------------------------------------
 
     def record_query(
-        self, surface: str, entry_id: str | None, score: float | None, latency_ms: float | None
+        self,
+        surface: str,
+        entry_id: str | None,
+        score: float | None,
+        latency_ms: float | None,
+        now: dt.datetime | None = None,
     ) -> None:
         """Log what was answered, not what was asked: the question text is never stored."""
         with self.engine.begin() as conn:
             conn.execute(
                 insert(query_log).values(
-                    at=_utcnow(),
+                    at=now or _utcnow(),
                     surface=surface,
                     entry_id=entry_id,
                     score=score,
@@ -229,6 +254,17 @@ class Store:
     def query_count(self) -> int:
         with self.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(query_log)).scalar_one()
+
+    def logged_queries(
+        self, since: dt.datetime | None = None, until: dt.datetime | None = None
+    ) -> list[LoggedQuery]:
+        """Rows of the query log in [since, until), oldest first."""
+        c = query_log.c
+        query = select(c.at, c.surface, c.entry_id, c.score).order_by(c.at, c.id)
+        query = query.where(*between(c.at, since, until))
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [LoggedQuery(as_utc(r.at), r.surface, r.entry_id, r.score) for r in rows]
 
     # -- digest slots ------------------------------------------------------------------------
 
