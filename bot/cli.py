@@ -14,6 +14,7 @@ from bot.content import ContentError, load_catalogue
 from bot.content.importers import FORMATS, ImportOptions, import_content
 from bot.content.models import _ID_PATTERN, _SHORT_PATTERN, _URL_PATTERN
 from bot.digest.cli import add_digest_commands
+from bot.feedback.cli import add_report_command
 from bot.matching import Matcher, Semantics
 from bot.matching.embedding import ModelError, Progress, in_tenths
 from bot.matching.evaluation import evaluate, format_report, load_queries
@@ -261,4 +262,5 @@ def _parser() -> argparse.ArgumentParser:
     imp.set_defaults(handler=cmd_content_import)
 
     add_digest_commands(sub)
+    add_report_command(sub)
     return parser
