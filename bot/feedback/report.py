@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.store import QuestionGroup, QuestionKind, QuestionStore, Store, VoteStore
 
@@ -64,6 +64,8 @@ class Figures:
 
 @dataclass(frozen=True)
 class Day:
+    """The figures of one UTC day."""
+
     day: dt.date
     figures: Figures
 
@@ -94,6 +96,8 @@ class VotedDown:
 
 @dataclass(frozen=True)
 class Report:
+    """Everything ``qabot report`` shows, for [since, until)."""
+
     since: dt.datetime
     until: dt.datetime
     keep_questions_days: int
@@ -101,7 +105,7 @@ class Report:
     voted_down_questions: tuple[AskedQuestion, ...] = ()
     voted_down: tuple[VotedDown, ...] = ()
     never_asked: tuple[str, ...] = ()
-    days: tuple[Day, ...] = field(default=())
+    days: tuple[Day, ...] = ()
 
     @property
     def questions_kept(self) -> bool:
