@@ -70,6 +70,10 @@ class Responder:
         if reference is not None and len(reference.entries) > 1:
             message = browse.which_message(reference.number, reference.entries, catalogue.documents)
             return Reply(ReplyKind.CHOOSE, message, match)
+        if reference is not None and not reference.entries:
+            named = (reference.document,) if reference.document else catalogue.documents
+            message = browse.no_number_message(reference.number, named, self.command)
+            return Reply(ReplyKind.DECLINE, message, match)
         if match.entry is not None:
             return Reply(ReplyKind.ANSWER, blocks.answer_message(match.entry, user, query), match)
         return Reply(

@@ -93,3 +93,15 @@ def test_list_shows_documents_or_one_document(two_documents: Path, make: Make) -
     assert responder.page("list:other:0").message == one.message
     assert responder.page("list:gone:0") is None
     assert responder.page("nonsense") is None
+
+
+def test_a_number_no_document_has_says_which_numbers_there_are(
+    two_documents: Path, make: Make
+) -> None:
+    responder, _, _ = make(two_documents)
+    reply = responder.respond("Q300")
+    assert reply.kind is ReplyKind.DECLINE and not reply.public
+    assert reply.message["text"] == "There is no Q300: other has Q1 to Q16; interior has Q1 to Q22."
+    named = responder.respond("other 20")
+    assert named.message["text"] == "There is no Q20: other has Q1 to Q16."
+    check_slack_limits(named.message)

@@ -77,7 +77,8 @@ def documents_message(
     blocks: list[dict[str, Any]] = []
     if intro:
         blocks.append(mrkdwn_section(escape(intro)))
-    blocks.append(mrkdwn_section(f"*{len(documents)} documents loaded.* {_pages(page, more)}"))
+    pages = f" {_pages(page, more)}" if page or more else ""
+    blocks.append(mrkdwn_section(f"*{len(documents)} documents loaded.*{pages}"))
     for document in shown:
         blocks.append(mrkdwn_section(_document_line(document, True)))
         blocks += [notice_block(n) for n in _notices(document)]
@@ -138,6 +139,28 @@ def which_message(number: int, entries: Sequence[Entry], documents: Sequence[Doc
     ]
     text = f"Which Q{number}? " + "; ".join(e.label for e in choices)
     return {"text": escape(text), "blocks": blocks}
+
+
+def no_number_message(number: int, documents: Sequence[Document], command: str) -> Message:
+    """A number no loaded document (or not the one named) has: what numbers there are."""
+    ranges = "; ".join(
+        f"{escape(d.short)} has Q{min(e.number for e in d.entries)} to "
+        f"Q{max(e.number for e in d.entries)}"
+        for d in documents[:DOCUMENTS_PER_PAGE]
+    )
+    more = (
+        f" (and {len(documents) - DOCUMENTS_PER_PAGE} more documents)"
+        if len(documents) > DOCUMENTS_PER_PAGE
+        else ""
+    )
+    text = f"There is no Q{number}: {ranges}{more}."
+    return {
+        "text": text,
+        "blocks": [
+            mrkdwn_section(text),
+            {"type": "context", "elements": [mrkdwn(f"`{command} list` shows every question.")]},
+        ],
+    }
 
 
 def page_value(value: str) -> tuple[str | None, int] | None:
