@@ -53,12 +53,17 @@ def health_report(
     """Status code and the detailed JSON body, for the metrics port.
 
     ``status`` is ``ok``; ``degraded`` (still 200) while the last content reload was rejected
-    and the previous content serves, or Socket Mode is down but within its grace period; and
-    ``unavailable`` (503) when the store is down or Socket Mode has been gone too long.
+    and the previous content serves, the store does not take writes (replies still go out,
+    guarded against Slack's retries in memory), or Socket Mode is down but within its grace
+    period; and ``unavailable`` (503) when Socket Mode has been gone too long.
     """
     socket_ok = socket is None or socket.connected or socket.disconnected_for_s <= grace_s
-    healthy = store_ok and socket_ok
-    degraded = content.status == "rejected" or (socket is not None and not socket.connected)
+    healthy = socket_ok
+    degraded = (
+        content.status == "rejected"
+        or not store_ok
+        or (socket is not None and not socket.connected)
+    )
     word = "unavailable" if not healthy else "degraded" if degraded else "ok"
     body: dict[str, Any] = {"status": word, **content.as_dict()}
     body["store"] = store_ok

@@ -68,6 +68,11 @@ class Metrics:
             "Deliveries not answered because their event was already claimed.",
             registry=r,
         )
+        self.store_failures = Counter(
+            "qabot_store_failures",
+            "Claims the state store failed or did not answer in time; the reply went out anyway.",
+            registry=r,
+        )
         self.digest_posts = Counter("qabot_digest_posts", "Scheduled digests posted.", registry=r)
         self.digest_failures = Counter(
             "qabot_digest_failures", "Scheduled digests that failed to post.", registry=r
@@ -108,6 +113,9 @@ class Metrics:
 
     def observe_duplicate(self) -> None:
         self.duplicates.inc()
+
+    def observe_store_failure(self) -> None:
+        self.store_failures.inc()
 
     def observe_digest(self, posted: bool) -> None:
         (self.digest_posts if posted else self.digest_failures).inc()

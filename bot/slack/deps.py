@@ -10,15 +10,21 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.observability.metrics import Metrics
 from bot.observability.report import report_request
 from bot.responder import Reply, Responder
 from bot.slack.escaping import unescape
 from bot.slack.posting import Poster
+from bot.slack.recent import RecentKeys
 from bot.slack.tasks import TaskTracker
 from bot.store import Store
 
 log = logging.getLogger(__name__)
+
+# A claim waits this long for the store before the reply goes out on the in-process guard.
+STORE_TIMEOUT_S = 3.0
 
 
 @dataclass
@@ -43,6 +49,9 @@ class Deps:
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="matching")
     )
 
+    _recent: RecentKeys = field(default_factory=RecentKeys)
+    _store_failing: bool = False
+
     async def reply(self, slack_text: str, user: str | None) -> Reply:
         """The responder's reply to text as Slack sends it, computed on the matching threads."""
         text = unescape(slack_text)
@@ -61,12 +70,38 @@ class Deps:
         self.tracker.spawn(coro, name=name)
 
     async def claim(self, key: str) -> bool:
-        """True only for the first delivery of ``key``, across retries, redeliveries, replicas."""
-        loop = asyncio.get_running_loop()
-        claimed = await loop.run_in_executor(self._claims, self.store.claim_event, key)
+        """True only for the first delivery of ``key``, across retries, redeliveries, replicas.
+
+        When the store fails or does not answer in time, the reply still goes out: this
+        process's memory of recent keys keeps Slack's retries from being answered twice, though
+        another replica may then answer one too.
+        """
+        first_here = self._recent.claim(key)
+        if first_here:
+            loop = asyncio.get_running_loop()
+            work = loop.run_in_executor(self._claims, self.store.claim_event, key)
+            try:
+                claimed = await asyncio.wait_for(work, STORE_TIMEOUT_S)
+            except (TimeoutError, SQLAlchemyError) as exc:
+                self._store_failed(exc)
+                claimed = True
+            else:
+                self._store_failing = False
+        else:
+            claimed = False
         if not claimed and self.metrics is not None:
             self.metrics.observe_duplicate()
         return claimed
+
+    def _store_failed(self, exc: BaseException) -> None:
+        if self.metrics is not None:
+            self.metrics.observe_store_failure()
+        if not self._store_failing:  # once per outage, not once per request
+            log.error(
+                "state store failing (%s); answering with this process's guard alone",
+                type(exc).__name__,
+            )
+        self._store_failing = True
 
     def close(self) -> None:
         self._matching.shutdown(wait=True)

@@ -1,4 +1,4 @@
-"""The /healthz report: content loaded, store reachable, Socket Mode connected when used."""
+"""The /healthz report: content loaded, store writable, Socket Mode connected when used."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from bot.reload import ContentReloader, ReloadState
 from bot.responder import Responder
 from bot.settings import DEFAULT_GRACE_SECONDS
 from bot.store import Store
+
+PING_TIMEOUT_S = 3.0
 
 
 @dataclass
@@ -31,7 +33,10 @@ class Health:
         content = (
             self.reloader.state if self.reloader else ReloadState(catalogue.version, len(catalogue))
         )
-        store_ok = await asyncio.to_thread(self.store.ping)
+        try:
+            store_ok = await asyncio.wait_for(asyncio.to_thread(self.store.ping), PING_TIMEOUT_S)
+        except TimeoutError:  # a frozen server: the check answers, the stuck ping ends later
+            store_ok = False
         socket = None
         if self.socket_connected is not None:
             socket = self.connection.observe(await self.socket_connected())

@@ -27,7 +27,6 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    text,
     update,
 )
 from sqlalchemy.exc import (
@@ -198,9 +197,17 @@ class Store:
         return database_url.shown(database_url.parse(self.url))
 
     def ping(self) -> bool:
+        """Whether the store takes a write: a claim is written and rolled back.
+
+        ``SELECT 1`` passes on a read-only file or a standby server, where every claim fails.
+        """
         try:
             with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+                transaction = conn.begin()
+                try:
+                    conn.execute(insert(event_claims).values(key=_HEALTH_KEY, claimed_at=_utcnow()))
+                finally:
+                    transaction.rollback()
             return True
         except SQLAlchemyError:
             return False
@@ -419,6 +426,14 @@ class Store:
             return [row[0] for row in conn.execute(query)]
 
 
+# Written and rolled back by ``ping``; never committed, so it never collides with a claim.
+_HEALTH_KEY = "health:write-check"
+# A store that stops answering must not hold a reply or a health check for long.
+CONNECT_TIMEOUT_S = 5
+STATEMENT_TIMEOUT_MS = 5000
+_TIMEOUT_OPTION = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
+
+
 def _slot_record(r) -> SlotRecord:
     return SlotRecord(
         schedule=r["schedule"],
@@ -464,7 +479,23 @@ def _engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     try:
-        return create_engine(parsed, pool_pre_ping=True)
+        # Options the URL gives (a search_path, say) are kept; the timeout is added to them.
+        given = parsed.query.get("options", "")
+        options = " ".join([*([given] if isinstance(given, str) else given), _TIMEOUT_OPTION])
+        return create_engine(
+            parsed.difference_update_query(["options"]),
+            pool_pre_ping=True,
+            pool_timeout=CONNECT_TIMEOUT_S,
+            connect_args={
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "options": options.strip(),
+                # A server that stops answering (frozen, or cut off) is noticed by TCP too.
+                "keepalives": 1,
+                "keepalives_idle": 5,
+                "keepalives_interval": 2,
+                "keepalives_count": 2,
+            },
+        )
     except ArgumentError as exc:  # an unknown dialect or driver, e.g. postgres://
         raise StoreError(
             f"QABOT_DATABASE_URL: cannot use {shown}: {exc}; use postgresql+psycopg://... "

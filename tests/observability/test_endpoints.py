@@ -91,12 +91,25 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-async def test_unreachable_store_is_503(running: Running) -> None:
+async def test_unreachable_store_is_degraded(running: Running) -> None:
     # A PostgreSQL URL where nothing listens: the connection is refused.
     running.store = Store(f"postgresql+psycopg://qabot@127.0.0.1:{closed_port()}/qabot")
     try:
         status, body = await running.get(HEALTH_PATH)
     finally:
         running.store.close()
-    assert status == 503
-    assert '"status": "unavailable"' in body and '"store": false' in body
+    assert status == 200
+    assert '"status": "degraded"' in body and '"store": false' in body
+
+
+async def test_a_store_that_cannot_be_written_is_degraded(running: Running, tmp_path) -> None:
+    path = tmp_path / "state.sqlite3"
+    Store(f"sqlite:///{path}").create_schema()
+    # Opened read-only: SELECT 1 works, every claim fails.
+    running.store = Store(f"sqlite:///file:{path}?mode=ro&uri=true")
+    try:
+        status, body = await running.get(HEALTH_PATH)
+    finally:
+        running.store.close()
+    assert status == 200
+    assert '"status": "degraded"' in body and '"store": false' in body

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.store import Store, StoreError
+from tests.store.conftest import postgres_url_or_skip
 
 T0 = dt.datetime(2026, 3, 2, 14, 0, tzinfo=dt.UTC)
 
@@ -75,3 +76,15 @@ def test_password_hidden_in_safe_url() -> None:
     store = Store("postgresql://user:secret@127.0.0.1:1/db")
     assert "secret" not in store.safe_url
     assert not store.ping()
+
+
+@pytest.mark.postgres
+def test_postgresql_statements_time_out_and_url_options_are_kept() -> None:
+    base = postgres_url_or_skip()
+    store = Store(f"{base}?options=-csearch_path%3Dmine")
+    try:
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("SHOW statement_timeout").scalar() == "5s"
+            assert conn.exec_driver_sql("SHOW search_path").scalar() == "mine"
+    finally:
+        store.close()
