@@ -6,10 +6,12 @@ import logging
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 
 from bot.observability.metrics import Metrics
 from bot.responder import Responder
 from bot.slack.deps import Deps
+from bot.slack.identity import Identity
 from bot.slack.listeners import register_listeners
 from bot.slack.posting import Poster, web_client
 from bot.store import Store
@@ -24,14 +26,21 @@ def build_app(
     bot_token: str,
     api_url: str,
     metrics: Metrics | None = None,
-) -> tuple[AsyncApp, Deps]:
-    """The Bolt app and what its listeners share; call inside the event loop that serves it."""
+) -> tuple[AsyncApp, Deps, Identity]:
+    """The Bolt app, what its listeners share, and the identity to learn before serving; call
+    inside the event loop that serves it."""
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT))
     client = web_client(bot_token, api_url, session, metrics)
     poster = Poster(client, session, metrics)
     deps = Deps(responder=responder, store=store, poster=poster, metrics=metrics)
+    identity = Identity(client)
+
+    async def authorize() -> AuthorizeResult:  # Bolt reads the parameters a function names
+        return await identity.authorize()
+
     app = AsyncApp(
         client=client,
+        authorize=authorize,
         # bot/slack/http.py checks the signature on the raw bytes before anything parses them,
         # and may then hand Bolt a re-encoded form (see inbound.py); Socket Mode is not signed.
         request_verification_enabled=False,
@@ -43,15 +52,17 @@ def build_app(
         logger=_bolt_logger(),
     )
     register_listeners(app, deps)
-    return app, deps
+    return app, deps, identity
 
 
 class _NoTokenFromEnvironmentWarning(logging.Filter):
-    """Bolt also reads SLACK_BOT_TOKEN itself and warns that our client's token wins: it does,
-    on purpose (the client carries the retry handlers and SLACK_API_URL)."""
+    """Bolt also reads SLACK_BOT_TOKEN itself and warns that our client's token wins, or that
+    ``authorize`` does: both do, on purpose (the client carries the retry handlers and
+    SLACK_API_URL, and ``authorize`` the identity asked once at start)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
+        message = record.getMessage()
+        return "`token` will be unused" not in message and "will be ignored" not in message
 
 
 def _bolt_logger() -> logging.Logger:

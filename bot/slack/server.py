@@ -94,14 +94,14 @@ class BotServer:
     async def start(self) -> None:
         """Serve: the health check (and Bolt in HTTP mode) on the port, the socket if used."""
         http_mode = self.creds.mode is Mode.HTTP
-        self.app, self.deps = build_app(
+        self.app, self.deps, identity = build_app(
             self.responder,
             self.store,
             self.creds.bot_token,
             self.options.api_url,
             metrics=self.metrics,
         )
-        await _check_token(self.app.client.auth_test(), "SLACK_BOT_TOKEN")
+        await _check_token(identity.learn(), "SLACK_BOT_TOKEN")
         health = Health(
             self.responder,
             self.store,

@@ -477,7 +477,9 @@ async def test_healthz_on_the_public_port_says_only_ok(bot: BotServer, sender: S
     assert await sender.health() == (200, {"status": "ok"})
 
 
-async def test_healthz_is_503_when_the_store_is_unreachable(start_bot: StartBot, tmp_path) -> None:
+async def test_with_the_store_unreachable_replies_go_out_once_and_health_is_degraded(
+    start_bot: StartBot, slack_api: FakeSlackApi, tmp_path
+) -> None:
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("")
     bot = await start_bot()
@@ -485,8 +487,17 @@ async def test_healthz_is_503_when_the_store_is_unreachable(start_bot: StartBot,
     bot.store.close()
     bot.store.engine = create_engine(f"sqlite:///{blocker}/state.db")
     async with aiohttp.ClientSession() as session:
-        status, body = await (await sender_for(bot, session)).health()
-    assert (status, body) == (503, {"status": "unavailable"})
+        sender = await sender_for(bot, session)
+        status, body = await sender.health()
+        command = command_body("Q7", slack_api.response_url(), trigger_id="trigger.down")
+        mentioned = event_body(mention("<@UBOT> Q7"), event_id="EvSTOREDOWN")
+        for _ in range(2):  # each delivered twice, as Slack retries
+            assert (await sender.command(command))[0] == 200
+            assert (await sender.event(mentioned))[0] == 200
+        await settle(bot)
+    assert (status, body) == (200, {"status": "degraded"})
+    assert len(slack_api.calls_to(RESPONSE_URL)) == 1
+    assert len(slack_api.calls_to("chat.postMessage")) == 1
 
 
 async def test_a_rejected_reload_is_degraded_publicly_and_detailed_on_the_metrics_port(
@@ -529,3 +540,18 @@ async def test_two_replicas_sharing_a_store_answer_a_retried_event_once(
     await settle(first)
     await settle(second)
     assert len(slack_api.calls_to("chat.postMessage")) == 1
+
+
+async def test_slack_failing_after_start_costs_no_auth_test_per_request(
+    bot: BotServer, sender: SlackSender, slack_api: FakeSlackApi, catalogue
+) -> None:
+    # Asked once at start; were Bolt to ask again per request, these would wait on 500s.
+    assert len(slack_api.calls_to("auth.test", ok_only=False)) == 1
+    slack_api.script("auth.test", *[Scripted.server_error()] * 20)
+    for n in range(5):
+        body = command_body("Q7", slack_api.response_url(f"cold{n}"))
+        body["user_id"] = "U0TWO"  # a request from someone else the bot has not seen
+        assert (await sender.command(body))[0] == 200
+    await slack_api.wait_for(RESPONSE_URL, 5)
+    await settle(bot)
+    assert len(slack_api.calls_to("auth.test", ok_only=False)) == 1
