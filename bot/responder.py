@@ -12,6 +12,7 @@ from bot.currency import asks_currency
 from bot.matching.matcher import Match, Matcher
 from bot.render import blocks, browse
 from bot.render.blocks import Message
+from bot.render.feedback import feedback_block
 
 _LIST = re.compile(r"^(?:list|index|all)(?:\s+([a-z][a-z0-9-]*))?$")
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -52,8 +53,9 @@ class Responder:
         self.matcher = matcher
         self.command = command
 
-    def respond(self, text: str, user: str | None = None) -> Reply:
-        """Reply to a slash command's text, a mention or a direct message."""
+    def respond(self, text: str, user: str | None = None, surface: str | None = None) -> Reply:
+        """Reply to a slash command's text, a mention or a direct message; an answer carries
+        vote buttons when the ``surface`` it goes to is named."""
         matcher = self.matcher  # one read: a content reload may swap it at any await elsewhere
         query = clean_query(text)
         keyword = query.lower().strip(" ?!.")
@@ -75,7 +77,9 @@ class Responder:
             message = browse.no_number_message(reference.number, named, self.command)
             return Reply(ReplyKind.DECLINE, message, match)
         if match.entry is not None:
-            return Reply(ReplyKind.ANSWER, blocks.answer_message(match.entry, user, query), match)
+            vote = _feedback(match.entry, match.score, surface)
+            message = blocks.answer_message(match.entry, user, query, vote)
+            return Reply(ReplyKind.ANSWER, message, match)
         return Reply(
             ReplyKind.DECLINE,
             blocks.decline_message(query, self.suggestions(match, matcher), self.command),
@@ -105,11 +109,16 @@ class Responder:
         unknown = f"No document is called “{name}”; these are loaded:"
         return browse.documents_message(catalogue, self.command, intro=unknown)
 
-    def suggestions(self, match: Match, matcher: Matcher | None = None) -> list[Entry]:
-        """The best distinct answers to offer: one entry per answer, none that is mere noise."""
+    def suggestions(
+        self, match: Match, matcher: Matcher | None = None, besides: Entry | None = None
+    ) -> list[Entry]:
+        """The best distinct answers to offer: one entry per answer, none that is mere noise,
+        none giving the same answer as ``besides``."""
         matcher = matcher or self.matcher  # the matcher that made ``match``
         limit = blocks.MAX_SUGGESTIONS
-        chosen: list[Entry] = []
+        chosen: list[Entry] = [besides] if besides is not None else []
+        if besides is not None:
+            limit += 1
         for candidate in match.alternatives:
             if candidate.score < MIN_SUGGESTION_SCORE:
                 break
@@ -117,15 +126,30 @@ class Responder:
                 chosen.append(candidate.entry)
             if len(chosen) == limit:
                 break
-        return chosen
+        return chosen[1:] if besides is not None else chosen
 
-    def entry_reply(self, entry_id: str, user: str | None = None) -> Reply | None:
+    def alternatives(self, text: str, entry_id: str) -> list[Entry]:
+        """Other answers to ``text`` than the entry ``entry_id`` (voted "Not what I asked")."""
+        matcher = self.matcher
+        query = clean_query(text)
+        if not query:
+            return []
+        return self.suggestions(matcher.match(query), matcher, matcher.catalogue.get(entry_id))
+
+    def entry_reply(
+        self, entry_id: str, user: str | None = None, surface: str | None = None
+    ) -> Reply | None:
         """The answer for a chosen entry (a "Did you mean" button), or None if it is gone."""
         entry = self.matcher.catalogue.get(entry_id)
         if entry is None:
             return None
         match = Match(entry.label, entry, 1.0)
-        return Reply(ReplyKind.ANSWER, blocks.answer_message(entry, user), match)
+        message = blocks.answer_message(entry, user, feedback=_feedback(entry, None, surface))
+        return Reply(ReplyKind.ANSWER, message, match)
+
+
+def _feedback(entry: Entry, confidence: float | None, surface: str | None) -> Message | None:
+    return feedback_block(entry.id, confidence, surface) if surface else None
 
 
 def clean_query(text: str) -> str:

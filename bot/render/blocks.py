@@ -84,8 +84,14 @@ def answer_links(entry: Entry) -> str | None:
     return " · ".join(links)
 
 
-def answer_message(entry: Entry, asked_by: str | None = None, query: str | None = None) -> Message:
-    """The official answer, verbatim, with its question, notice and citation.
+def answer_message(
+    entry: Entry,
+    asked_by: str | None = None,
+    query: str | None = None,
+    feedback: dict[str, Any] | None = None,
+) -> Message:
+    """The official answer, verbatim, with its question, notice and citation; ``feedback`` (a
+    block from ``bot.render.feedback``) goes last.
 
     Official text goes out as rich text, shown exactly as written: the answer's own links and
     lists are kept, and none of its characters is read as Slack formatting.
@@ -104,6 +110,8 @@ def answer_message(entry: Entry, asked_by: str | None = None, query: str | None 
         asked = f"Asked by <@{_user_id(asked_by)}>"
         context.append(mrkdwn(f"{asked}: “{echo(query)}”" if query else asked))
     blocks.append({"type": "context", "elements": context})
+    if feedback is not None:
+        blocks.append(feedback)
     return {"text": answer_text(entry), "blocks": blocks}
 
 

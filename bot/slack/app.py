@@ -26,13 +26,20 @@ def build_app(
     bot_token: str,
     api_url: str,
     metrics: Metrics | None = None,
+    keep_questions_days: int = 0,
 ) -> tuple[AsyncApp, Deps, Identity]:
     """The Bolt app, what its listeners share, and the identity to learn before serving; call
     inside the event loop that serves it."""
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT))
     client = web_client(bot_token, api_url, session, metrics)
     poster = Poster(client, session, metrics)
-    deps = Deps(responder=responder, store=store, poster=poster, metrics=metrics)
+    deps = Deps(
+        responder=responder,
+        store=store,
+        poster=poster,
+        metrics=metrics,
+        keep_questions_days=keep_questions_days,
+    )
     identity = Identity(client)
 
     async def authorize() -> AuthorizeResult:  # Bolt reads the parameters a function names

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections.abc import Coroutine
@@ -12,14 +13,16 @@ from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.content.models import Entry
+from bot.feedback.questions import QuestionKeeper
 from bot.observability.metrics import Metrics
 from bot.observability.report import report_request
-from bot.responder import Reply, Responder
+from bot.responder import Reply, ReplyKind, Responder, clean_query
 from bot.slack.escaping import unescape
 from bot.slack.posting import Poster
 from bot.slack.recent import RecentKeys
 from bot.slack.tasks import TaskTracker
-from bot.store import Store
+from bot.store import QuestionKind, QuestionStore, Store, Vote, VoteStore
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,7 @@ class Deps:
     poster: Poster
     tracker: TaskTracker = field(default_factory=TaskTracker)
     metrics: Metrics | None = None
+    keep_questions_days: int = 0
     # One thread for claims: database writes are serialised anyway, and fewer threads
     # contending for the interpreter keep the acks on the event loop prompt.
     _claims: ThreadPoolExecutor = field(
@@ -52,18 +56,85 @@ class Deps:
     _recent: RecentKeys = field(default_factory=RecentKeys)
     _store_failing: bool = False
 
-    async def reply(self, slack_text: str, user: str | None) -> Reply:
-        """The responder's reply to text as Slack sends it, computed on the matching threads."""
+    def __post_init__(self) -> None:
+        self.votes = VoteStore(self.store)
+        self.keeper = QuestionKeeper(QuestionStore(self.store), self.keep_questions_days)
+
+    async def reply(self, slack_text: str, user: str | None, surface: str | None = None) -> Reply:
+        """The responder's reply to text as Slack sends it, computed on the matching threads;
+        an answer for ``surface`` carries its vote buttons."""
         text = unescape(slack_text)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._matching, self.responder.respond, text, user)
+        return await loop.run_in_executor(
+            self._matching, self.responder.respond, text, user, surface
+        )
 
-    async def entry_reply(self, entry_id: str, user: str | None) -> Reply | None:
+    async def entry_reply(
+        self, entry_id: str, user: str | None, surface: str | None = None
+    ) -> Reply | None:
         """The answer for a pressed "Did you mean" button."""
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._matching, self.responder.entry_reply, entry_id, user
+            self._matching, self.responder.entry_reply, entry_id, user, surface
         )
+
+    async def alternatives(self, slack_text: str, entry_id: str) -> list[Entry]:
+        """Other answers to text as Slack sends it than ``entry_id``, on the matching thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._matching, self.responder.alternatives, unescape(slack_text), entry_id
+        )
+
+    async def record_vote(
+        self,
+        voter: str,
+        answer_key: str,
+        *,
+        entry_id: str,
+        helpful: bool,
+        surface: str,
+        confidence: float | None,
+    ) -> Vote:
+        """Record a vote (a later one replaces the earlier) on the store's thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._claims,
+            functools.partial(
+                self.votes.record_vote,
+                voter,
+                answer_key,
+                entry_id=entry_id,
+                helpful=helpful,
+                surface=surface,
+                confidence=confidence,
+            ),
+        )
+
+    def keep_question(
+        self,
+        slack_text: str,
+        kind: QuestionKind,
+        *,
+        surface: str,
+        entry_id: str | None = None,
+        confidence: float | None = None,
+    ) -> None:
+        """Keep the question (masked) when QABOT_KEEP_QUESTIONS_DAYS asks for it, off the reply
+        path; with 0 days nothing is written."""
+        if not self.keeper.keeps:
+            return
+        text = clean_query(unescape(slack_text))
+        future = self._claims.submit(
+            functools.partial(
+                self.keeper.keep,
+                text,
+                kind,
+                surface=surface,
+                entry_id=entry_id,
+                confidence=confidence,
+            )
+        )
+        future.add_done_callback(_log_failure)
 
     def after_ack(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
         """Run reply work after the ack, tracked so shutdown waits for it."""
@@ -103,6 +174,11 @@ class Deps:
             )
         self._store_failing = True
 
+    async def claim_once(self, key: str) -> bool:
+        """True only the first time ever that ``key`` is claimed: the purge keeps these."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._claims, self.store.claim_once, key)
+
     def close(self) -> None:
         self._matching.shutdown(wait=True)
         self._claims.shutdown(wait=True)  # a few query-log rows may still be queued
@@ -121,9 +197,18 @@ class Deps:
             future.add_done_callback(_log_failure)
 
 
-def _log_failure(future: Future[None]) -> None:
+def keep_if_declined(deps: Deps, slack_text: str, reply: Reply, surface: str) -> None:
+    """A declined question is kept for the maintainers (when the settings keep questions)."""
+    if reply.kind is ReplyKind.DECLINE:
+        confidence = reply.match.score if reply.match else None
+        deps.keep_question(
+            slack_text, QuestionKind.DECLINED, surface=surface, confidence=confidence
+        )
+
+
+def _log_failure(future: Future[Any]) -> None:
     if (exc := future.exception()) is not None:
-        log.warning("query log not written: %s", exc)
+        log.warning("query log or kept question not written: %s", exc)
 
 
 def now() -> float:

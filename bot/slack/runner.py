@@ -14,6 +14,7 @@ import aiohttp
 from bot.content import ContentError, load_catalogue
 from bot.digest.schedule import ScheduleError, Schedules, load_schedules
 from bot.digest.scheduler import Scheduler
+from bot.feedback.questions import question_purger
 from bot.matching import Matcher, Semantics
 from bot.matching.embedding import ModelError, in_tenths
 from bot.observability.logs import configure_logging
@@ -25,7 +26,7 @@ from bot.slack.claims import claim_purger
 from bot.slack.config import README_SECTION, CredentialsError, choose_mode, credentials
 from bot.slack.posting import posting_own_retries
 from bot.slack.server import BotServer, ServerOptions, Service, TokenRejected
-from bot.store import Store, StoreError
+from bot.store import QuestionStore, Store, StoreError
 
 EXIT_INVALID = 1
 EXIT_CONFIG = 2
@@ -79,6 +80,7 @@ def serve(args: argparse.Namespace) -> int:
         shutdown_grace=float(settings.socket_grace_seconds),
         socket_grace=float(settings.socket_grace_seconds),
         metrics_port=settings.metrics_port,
+        keep_questions_days=settings.keep_questions_days,
     )
     metrics = Metrics()
     reloader = ContentReloader(
@@ -89,7 +91,12 @@ def serve(args: argparse.Namespace) -> int:
         metrics,
         watch=settings.watch_content,
     )
-    server = BotServer(responder, store, creds, options, [claim_purger(store)], metrics, reloader)
+    # The purger runs with 0 days too: it then deletes what a larger setting kept before.
+    purgers = [
+        claim_purger(store),
+        question_purger(QuestionStore(store), settings.keep_questions_days),
+    ]
+    server = BotServer(responder, store, creds, options, purgers, metrics, reloader)
     if schedules is not None:
         server.services.append(digest_service(server, schedules, settings, metrics))
     # The claim thread would otherwise keep the interpreter for up to 5 ms whenever the event

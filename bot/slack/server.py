@@ -49,6 +49,7 @@ class ServerOptions:
     socket_ping_interval: float = 10.0
     socket_grace: float = DEFAULT_GRACE_SECONDS
     metrics_port: int | None = None
+    keep_questions_days: int = 0  # QABOT_KEEP_QUESTIONS_DAYS: 0 keeps no question text
 
 
 class TokenRejected(Exception):
@@ -100,6 +101,7 @@ class BotServer:
             self.creds.bot_token,
             self.options.api_url,
             metrics=self.metrics,
+            keep_questions_days=self.options.keep_questions_days,
         )
         await _check_token(identity.learn(), "SLACK_BOT_TOKEN")
         health = Health(

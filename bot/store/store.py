@@ -120,6 +120,10 @@ class LoggedQuery:
     score: float | None
 
 
+# Claims under this prefix are memories (who was welcomed), not redelivery guards.
+ONCE_PREFIX = "once:"
+
+
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -229,12 +233,22 @@ class Store:
             return False
 
     def purge_events(self, older_than: dt.datetime) -> int:
-        """Forget claims older than Slack's retry window; returns how many were removed."""
+        """Forget claims older than Slack's retry window; returns how many were removed.
+
+        Claims made with ``claim_once`` are never forgotten."""
+        c = event_claims.c
         with self.engine.begin() as conn:
             result = conn.execute(
-                delete(event_claims).where(event_claims.c.claimed_at < older_than)
+                delete(event_claims).where(
+                    c.claimed_at < older_than, ~c.key.startswith(ONCE_PREFIX, autoescape=True)
+                )
             )
         return result.rowcount or 0
+
+    def claim_once(self, key: str, now: dt.datetime | None = None) -> bool:
+        """True the first time ``key`` is claimed ever (e.g. a person's welcome), False after:
+        unlike an event claim, the purge keeps it."""
+        return self.claim_event(ONCE_PREFIX + key, now)
 
     # -- query log ---------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ async def answer_suggestion(
     user = (body.get("user") or {}).get("id")
     if not await deps.claim(action_key(body, action, user)):
         return
-    reply = await deps.entry_reply(str(action.get("value", "")), user)
+    reply = await deps.entry_reply(str(action.get("value", "")), user, "action")
     container = body.get("container") or {}
     response_url = body.get("response_url")
     if reply is None:

@@ -9,9 +9,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot.slack.deps import Deps, now
+from bot.slack.deps import Deps, keep_if_declined, now
 
 log = logging.getLogger(__name__)
+
+SURFACE = "command"
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -29,9 +31,11 @@ async def answer_command(deps: Deps, body: dict[str, Any], started: float) -> No
         return
     if not await deps.claim(command_key(body)):
         return
-    reply = await deps.reply(body.get("text") or "", body.get("user_id"))
+    text = body.get("text") or ""
+    reply = await deps.reply(text, body.get("user_id"), SURFACE)
     await deps.poster.respond(response_url, reply.message, in_channel=reply.public)
-    deps.report("command", reply, started)
+    deps.report(SURFACE, reply, started)
+    keep_if_declined(deps, text, reply, SURFACE)
 
 
 def command_key(body: dict[str, Any]) -> str:

@@ -6,7 +6,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
-from bot.slack.deps import Deps, now
+from bot.slack.deps import Deps, keep_if_declined, now
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -52,6 +52,8 @@ async def answer_event(
     key = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
     if not await deps.claim(f"event:{key}"):
         return
-    reply = await deps.reply(event.get("text") or "", event.get("user"))
+    text = event.get("text") or ""
+    reply = await deps.reply(text, event.get("user"), surface)
     await deps.poster.post(event["channel"], reply.message, thread_ts=thread_ts)
     deps.report(surface, reply, started)
+    keep_if_declined(deps, text, reply, surface)
