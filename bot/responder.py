@@ -110,17 +110,21 @@ class Responder:
         return browse.documents_message(catalogue, self.command, intro=unknown)
 
     def suggestions(
-        self, match: Match, matcher: Matcher | None = None, besides: Entry | None = None
+        self,
+        match: Match,
+        matcher: Matcher | None = None,
+        besides: Entry | None = None,
+        floor: float = MIN_SUGGESTION_SCORE,
     ) -> list[Entry]:
-        """The best distinct answers to offer: one entry per answer, none that is mere noise,
-        none giving the same answer as ``besides``."""
+        """The best distinct answers to offer: one entry per answer, none scored below
+        ``floor``, none giving the same answer as ``besides``."""
         matcher = matcher or self.matcher  # the matcher that made ``match``
         limit = blocks.MAX_SUGGESTIONS
         chosen: list[Entry] = [besides] if besides is not None else []
         if besides is not None:
             limit += 1
         for candidate in match.alternatives:
-            if candidate.score < MIN_SUGGESTION_SCORE:
+            if candidate.score < floor:
                 break
             if not any(matcher.same_answer(candidate.entry, e) for e in chosen):
                 chosen.append(candidate.entry)
@@ -129,12 +133,17 @@ class Responder:
         return chosen[1:] if besides is not None else chosen
 
     def alternatives(self, text: str, entry_id: str) -> list[Entry]:
-        """Other answers to ``text`` than the entry ``entry_id`` (voted "Not what I asked")."""
+        """Other answers to ``text`` than the entry ``entry_id`` (voted "Not what I asked").
+
+        The next ones by rank, however little chance the matcher gave them: beside a confident
+        answer every other entry scores near 0, and the asker has just said that answer is wrong.
+        """
         matcher = self.matcher
         query = clean_query(text)
         if not query:
             return []
-        return self.suggestions(matcher.match(query), matcher, matcher.catalogue.get(entry_id))
+        besides = matcher.catalogue.get(entry_id)
+        return self.suggestions(matcher.match(query), matcher, besides, floor=0.0)
 
     def entry_reply(
         self, entry_id: str, user: str | None = None, surface: str | None = None

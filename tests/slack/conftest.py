@@ -63,9 +63,11 @@ async def start_bot(
         content: Path | None = None,
         metrics_port: int | None = None,
         shutdown_grace: float = 10,
+        keep_questions_days: int = 0,
     ) -> BotServer:
         """``content`` serves that file and reloads it on request; ``metrics_port`` serves
-        /metrics and the detailed /healthz there."""
+        /metrics and the detailed /healthz there; ``keep_questions_days`` is
+        QABOT_KEEP_QUESTIONS_DAYS."""
         bot_store = Store(database_url or f"sqlite:///{tmp_path / 'state.sqlite3'}")
         bot_store.create_schema()
         if content is not None:
@@ -89,6 +91,7 @@ async def start_bot(
             shutdown_grace=shutdown_grace,
             socket_ping_interval=0.2,
             metrics_port=metrics_port,
+            keep_questions_days=keep_questions_days,
         )
         server = BotServer(responder, bot_store, creds, options, services, metrics, reloader)
         await server.start()

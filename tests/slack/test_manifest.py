@@ -10,6 +10,7 @@ import yaml
 from bot.endpoints import EVENTS_PATH
 from bot.render.blocks import SUGGEST_ACTION_PREFIX
 from bot.settings import Settings
+from bot.slack.listeners.shortcuts import FIND_CALLBACK
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 SOCKET = DEPLOY / "slack-manifest.yaml"
@@ -31,7 +32,10 @@ def test_manifest_asks_for_what_the_listeners_handle(path: Path) -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert scopes == {"commands", "chat:write", "app_mentions:read", "im:history"}
     settings = manifest["settings"]
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im"}
+    events = set(settings["event_subscriptions"]["bot_events"])
+    assert events == {"app_mention", "message.im", "app_home_opened"}  # the welcome needs the last
+    [shortcut] = manifest["features"]["shortcuts"]
+    assert (shortcut["type"], shortcut["callback_id"]) == ("message", FIND_CALLBACK)
     # The "Did you mean" buttons (SUGGEST_ACTION_PREFIX) need interactivity.
     assert SUGGEST_ACTION_PREFIX and settings["interactivity"]["is_enabled"] is True
 

@@ -37,6 +37,15 @@ def test_purge_forgets_old_claims(store: Store) -> None:
     assert store.claim_event("new") is False
 
 
+def test_a_claim_once_outlives_the_purge(store: Store) -> None:
+    assert store.claim_once("welcome:U1", now=T0 - dt.timedelta(days=400)) is True
+    store.claim_event("once_upon", now=T0 - dt.timedelta(days=2))  # only the prefix is kept
+    assert store.purge_events(T0) == 1
+    assert store.claim_once("welcome:U1") is False
+    assert store.claim_once("welcome:U2") is True
+    assert store.claim_event("welcome:U1") is True  # an event claim is another key
+
+
 def test_slot_claim_lease_and_takeover(store: Store) -> None:
     lease = dt.timedelta(minutes=5)
     assert store.claim_slot("weekly", T0, "C1", "a", lease, now=T0)
