@@ -36,15 +36,19 @@ async def answer_suggestion(
     user = (body.get("user") or {}).get("id")
     if not await deps.claim(action_key(body, action, user)):
         return
-    reply = await deps.entry_reply(str(action.get("value", "")), user, "action")
     container = body.get("container") or {}
     response_url = body.get("response_url")
+    # An offer under a declined /qa is answered through the command's response_url, like the
+    # command's own answers, and gets the same vote buttons.
+    in_reply = container.get("is_ephemeral") or not container.get("message_ts")
+    surface = "command" if in_reply else "action"
+    reply = await deps.entry_reply(str(action.get("value", "")), user, surface)
     if reply is None:
         if response_url:
             gone = {"text": GONE.format(command=deps.responder.command)}
             await deps.poster.respond(response_url, gone, in_channel=False)
         return
-    if container.get("is_ephemeral") or not container.get("message_ts"):
+    if in_reply:
         # An ephemeral offer (a declined /qa): answer in the channel, then remove the offer.
         if response_url:
             await deps.poster.respond(response_url, reply.message, in_channel=True)
