@@ -80,7 +80,7 @@ def load_semantics(settings: Settings) -> Semantics:
 def build_matcher(settings: Settings) -> Matcher:
     """Load the content named by the settings and index it; content errors become CliError."""
     try:
-        catalogue = load_catalogue(settings.content)
+        catalogue = load_catalogue(settings.content, settings.learned)
     except ContentError as exc:
         raise CliError(f"{exc}\ncontent is invalid; fix it and run: qabot content check") from None
     semantics = load_semantics(settings)
@@ -156,9 +156,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_content_check(args: argparse.Namespace) -> int:
-    path = Path(args.path) if args.path else settings_from(args).content
+    settings = settings_from(args)
+    path = Path(args.path) if args.path else settings.content
     try:
-        catalogue = load_catalogue(path)
+        # The learned phrasings are checked with the content they name (a missing file is empty).
+        catalogue = load_catalogue(path, settings.learned)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -66,9 +66,13 @@ class ContentReloader:
         *,
         watch: bool = True,
         debounce_ms: int = DEFAULT_DEBOUNCE_MS,
+        learned: str | Path | None = None,
     ) -> None:
         self.responder = responder
         self.path = Path(path)
+        # The learned phrasings overlay, reloaded with the content (and watched when it sits in
+        # the watched directory; ``add_phrasing``'s callers also ask for a reload).
+        self.learned = Path(learned) if learned is not None else None
         self.semantics = semantics
         self.threshold = threshold
         self.metrics = metrics
@@ -90,7 +94,7 @@ class ContentReloader:
         with self._lock:
             generation = self.state.generation + 1
             try:
-                catalogue = load_catalogue(self.path)
+                catalogue = load_catalogue(self.path, self.learned)
                 matcher = None
                 if catalogue.version != self.responder.matcher.catalogue.version:
                     matcher = Matcher(catalogue, self.semantics, self.threshold)
@@ -188,7 +192,7 @@ class ContentReloader:
         # Watch the directory: editors save by rename, and Kubernetes updates a ConfigMap by
         # swapping a `..data` symlink, so the file's own inode may never change.
         target = self.path if self.path.is_dir() else self.path.parent
-        relevant = _relevant_filter(self.path)
+        relevant = _relevant_filter(self.path, self.learned)
         try:
             async for _ in awatch(
                 target, watch_filter=relevant, stop_event=stop, debounce=self.debounce_ms
@@ -198,11 +202,14 @@ class ContentReloader:
             log.warning("not watching %s for changes (%s); SIGHUP still reloads", target, exc)
 
 
-def _relevant_filter(path: Path) -> Callable[[Change, str], bool]:
+def _relevant_filter(path: Path, learned: Path | None = None) -> Callable[[Change, str], bool]:
     directory = path.is_dir()
+    overlay = learned.resolve() if learned is not None else None
 
     def relevant(_change: Change, changed: str) -> bool:
         name = Path(changed).name
+        if overlay is not None and Path(changed).resolve() == overlay:
+            return True
         if name.startswith(".."):  # a Kubernetes ConfigMap update
             return True
         if directory:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from bot.content.documents import documents
+from bot.content.learned import load_learned
 from bot.content.models import Catalogue, ContentFile, Entry, EntrySpec, Source
 from bot.content.placeholders import find_placeholders
 from bot.yamlfile import Problem, TooLarge, describe_field_error, line_for, parse, read_limited
@@ -26,11 +27,18 @@ class ContentError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-def load_catalogue(path: str | Path) -> Catalogue:
-    """Load one content file, or every ``*.yaml`` file of a directory, into a Catalogue."""
+def load_catalogue(path: str | Path, learned: str | Path | None = None) -> Catalogue:
+    """Load one content file, or every ``*.yaml`` file of a directory, into a Catalogue.
+
+    ``learned`` names the overlay of learned phrasings (``bot.content.learned``): validated
+    with the content, its phrasings join their entries' as matching aids, and a missing file
+    adds none. It is never read as content, even when it sits in the content directory.
+    """
     root = Path(path)
+    overlay = Path(learned).resolve() if learned is not None else None
     if root.is_dir():
         files = sorted([*root.glob("*.yaml"), *root.glob("*.yml")])
+        files = [f for f in files if f.resolve() != overlay]
         if not files:
             raise ContentError([Problem(str(root), 0, "no .yaml content files in this directory")])
     else:
@@ -57,9 +65,17 @@ def load_catalogue(path: str | Path) -> Catalogue:
         located.extend(_parse_file(str(file), raw, problems))
 
     problems.extend(_shared_id_problems(located))
+    loaded = [item.entry for item in located]
+    if learned is not None:
+        known = {entry.id for entry in loaded}
+        overlay_data = load_learned(learned, known if not problems else None, problems)
+        if overlay_data.raw:
+            digest.update(b"\0learned\0" + overlay_data.raw)
+        added = overlay_data.for_entry()
+        loaded = [_with_learned(entry, added.get(entry.id, ())) for entry in loaded]
     if problems:
         raise ContentError(problems)
-    entries, docs = documents([item.entry for item in located])
+    entries, docs = documents(loaded)
     return Catalogue(
         entries=entries,
         documents=docs,
@@ -68,10 +84,10 @@ def load_catalogue(path: str | Path) -> Catalogue:
     )
 
 
-def check(path: str | Path) -> list[Problem]:
-    """Every problem with the content at ``path``; empty when it is valid."""
+def check(path: str | Path, learned: str | Path | None = None) -> list[Problem]:
+    """Every problem with the content at ``path`` (and the overlay); empty when it is valid."""
     try:
-        load_catalogue(path)
+        load_catalogue(path, learned)
     except ContentError as exc:
         return exc.problems
     return []
@@ -141,6 +157,12 @@ def _entry(spec: EntrySpec, source: Source) -> Entry:
         phrasings=spec.phrasings,
         keywords=spec.keywords,
     )
+
+
+def _with_learned(entry: Entry, learned: tuple[str, ...]) -> Entry:
+    """The entry with learned phrasings after its own; the official text is left as it is."""
+    new = tuple(text for text in learned if text not in entry.phrasings)
+    return replace(entry, phrasings=(*entry.phrasings, *new)) if new else entry
 
 
 def _shared_id_problems(located: list[_Located]) -> list[Problem]:

@@ -49,7 +49,7 @@ def serve(args: argparse.Namespace) -> int:
     except CredentialsError as exc:
         return _fail(str(exc), EXIT_CONFIG)
     try:
-        catalogue = load_catalogue(settings.content)
+        catalogue = load_catalogue(settings.content, settings.learned)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -90,6 +90,7 @@ def serve(args: argparse.Namespace) -> int:
         settings.match_threshold,
         metrics,
         watch=settings.watch_content,
+        learned=settings.learned,
     )
     # The purger runs with 0 days too: it then deletes what a larger setting kept before.
     purgers = [
