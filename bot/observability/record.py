@@ -15,6 +15,7 @@ class Surface(StrEnum):
     MENTION = "mention"
     DM = "dm"
     ACTION = "action"
+    HOME = "home"  # the search box of the App Home tab
 
 
 class Outcome(StrEnum):

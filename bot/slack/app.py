@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
+from pathlib import Path
 
 import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 
 from bot.observability.metrics import Metrics
+from bot.reload import ContentReloader
 from bot.responder import Responder
 from bot.slack.deps import Deps
 from bot.slack.identity import Identity
@@ -27,9 +30,16 @@ def build_app(
     api_url: str,
     metrics: Metrics | None = None,
     keep_questions_days: int = 0,
+    *,
+    maintainers: Iterable[str] = (),
+    learned: Path | None = None,
+    reloader: ContentReloader | None = None,
 ) -> tuple[AsyncApp, Deps, Identity]:
     """The Bolt app, what its listeners share, and the identity to learn before serving; call
-    inside the event loop that serves it."""
+    inside the event loop that serves it.
+
+    ``maintainers`` see and work the question queue on the Home tab; what they add goes to the
+    ``learned`` file, served once ``reloader`` has reloaded it."""
     session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT))
     client = web_client(bot_token, api_url, session, metrics)
     poster = Poster(client, session, metrics)
@@ -39,6 +49,9 @@ def build_app(
         poster=poster,
         metrics=metrics,
         keep_questions_days=keep_questions_days,
+        maintainers=frozenset(maintainers),
+        learned=learned,
+        reloader=reloader,
     )
     identity = Identity(client)
 

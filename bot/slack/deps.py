@@ -6,10 +6,11 @@ import asyncio
 import functools
 import logging
 import time
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -24,7 +25,11 @@ from bot.slack.recent import RecentKeys
 from bot.slack.tasks import TaskTracker
 from bot.store import QuestionKind, QuestionStore, Store, Vote, VoteStore
 
+if TYPE_CHECKING:
+    from bot.reload import ContentReloader
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # A claim waits this long for the store before the reply goes out on the in-process guard.
 STORE_TIMEOUT_S = 3.0
@@ -40,6 +45,11 @@ class Deps:
     tracker: TaskTracker = field(default_factory=TaskTracker)
     metrics: Metrics | None = None
     keep_questions_days: int = 0
+    # Who sees the maintainers' queue on the Home tab and may act on it (QABOT_MAINTAINERS).
+    maintainers: frozenset[str] = frozenset()
+    # The learned phrasings file (QABOT_LEARNED), and the reloader that serves what is added.
+    learned: Path | None = None
+    reloader: ContentReloader | None = None
     # One thread for claims: database writes are serialised anyway, and fewer threads
     # contending for the interpreter keep the acks on the event loop prompt.
     _claims: ThreadPoolExecutor = field(
@@ -135,6 +145,15 @@ class Deps:
             )
         )
         future.add_done_callback(_log_failure)
+
+    def is_maintainer(self, user: str | None) -> bool:
+        """Asked on every maintainer's action: a view shows buttons, it grants nothing."""
+        return bool(user) and user in self.maintainers
+
+    async def in_store(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a store call on the store's thread, off the event loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._claims, lambda: work(*args, **kwargs))
 
     def after_ack(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
         """Run reply work after the ack, tracked so shutdown waits for it."""

@@ -81,6 +81,8 @@ def serve(args: argparse.Namespace) -> int:
         socket_grace=float(settings.socket_grace_seconds),
         metrics_port=settings.metrics_port,
         keep_questions_days=settings.keep_questions_days,
+        maintainers=settings.maintainers,
+        learned=settings.learned,
     )
     metrics = Metrics()
     reloader = ContentReloader(

@@ -7,6 +7,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
@@ -50,6 +51,8 @@ class ServerOptions:
     socket_grace: float = DEFAULT_GRACE_SECONDS
     metrics_port: int | None = None
     keep_questions_days: int = 0  # QABOT_KEEP_QUESTIONS_DAYS: 0 keeps no question text
+    maintainers: tuple[str, ...] = ()  # QABOT_MAINTAINERS: the Home tab's question queue
+    learned: Path | None = None  # QABOT_LEARNED: where "Add as phrasing" writes
 
 
 class TokenRejected(Exception):
@@ -102,6 +105,9 @@ class BotServer:
             self.options.api_url,
             metrics=self.metrics,
             keep_questions_days=self.options.keep_questions_days,
+            maintainers=self.options.maintainers,
+            learned=self.options.learned,
+            reloader=self.reloader,
         )
         await _check_token(identity.learn(), "SLACK_BOT_TOKEN")
         health = Health(

@@ -266,9 +266,27 @@ class FakeSlackApi:
             return {"ok": True, "channel": body.get("channel"), "ts": ts}
         if method == "conversations.history":
             return {"ok": True, "messages": self._history(body), "has_more": False}
+        if method in ("views.publish", "views.open", "views.update"):
+            return {"ok": True, "view": self._view(method, body)}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         return {"ok": True}
+
+    def _view(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+        """The view as Slack gives it back: the one sent, with an id (kept by an update)."""
+        view = body.get("view")
+        if isinstance(view, str):  # a form-encoded call carries it as JSON text
+            view = json.loads(view)
+        view_id = body.get("view_id") if method == "views.update" else None
+        return {**(view or {}), "id": view_id or f"V{next(self._ts):08d}"}
+
+    def views(self, method: str) -> list[dict[str, Any]]:
+        """The views sent with ``method`` (views.publish, views.open, views.update), in order."""
+        found = []
+        for call in self.calls_to(method):
+            view = call.body.get("view")
+            found.append(json.loads(view) if isinstance(view, str) else view)
+        return found
 
     def _keep(self, body: dict[str, Any]) -> Post:
         metadata = body.get("metadata")

@@ -20,6 +20,9 @@ MAX_SECTION_TEXT = 3000
 MAX_CONTEXT_ELEMENTS = 10
 MAX_BUTTON_TEXT = 75
 MAX_MESSAGE_TEXT = 12_000
+MAX_VIEW_BLOCKS = 100  # a Home tab or a modal
+MAX_VIEW_TITLE = 24  # a modal's title, submit and close
+MAX_SELECT_OPTIONS = 100
 
 
 def shown(block: dict[str, Any]) -> str:
@@ -72,10 +75,10 @@ def links(message: dict[str, Any]) -> list[tuple[str, str]]:
     return found
 
 
-def check_slack_limits(message: dict[str, Any]) -> None:
+def check_slack_limits(message: dict[str, Any], max_blocks: int = 0) -> None:
     """Every block parses with slack_sdk's Block Kit models, whole, and within Slack's limits."""
     blocks = message["blocks"]
-    assert 1 <= len(blocks) <= MAX_BLOCKS
+    assert 1 <= len(blocks) <= (max_blocks or MAX_BLOCKS)
     block_ids = [b["block_id"] for b in blocks if "block_id" in b]
     assert len(block_ids) == len(set(block_ids)), f"a block_id repeats: {block_ids}"
     logger = logging.getLogger("slack_sdk.models")
@@ -95,6 +98,31 @@ def check_slack_limits(message: dict[str, Any]) -> None:
         assert 1 <= len(button["text"]["text"]) <= MAX_BUTTON_TEXT
     assert _text_size(blocks) <= MAX_MESSAGE_TEXT
     assert message["text"].strip()
+
+
+def check_view(view: dict[str, Any]) -> None:
+    """A Home tab or modal parses with slack_sdk's View model, validates, and keeps to the limits
+    every block of a message keeps to, within Slack's 100 blocks of a view."""
+    from slack_sdk.models.views import View
+
+    assert view["type"] in ("home", "modal")
+    assert 1 <= len(view["blocks"]) <= MAX_VIEW_BLOCKS
+    View(**view).validate_json()
+    for key in ("title", "submit", "close"):
+        if key in view:
+            assert 1 <= len(view[key]["text"]) <= MAX_VIEW_TITLE
+    check_slack_limits({"text": "view", "blocks": view["blocks"]}, max_blocks=MAX_VIEW_BLOCKS)
+    for block in view["blocks"]:
+        for element in [block.get("element"), block.get("accessory"), *block.get("elements", [])]:
+            if isinstance(element, dict) and "options" in element:
+                assert len(element["options"]) <= MAX_SELECT_OPTIONS
+            if isinstance(element, dict) and "option_groups" in element:
+                groups = element["option_groups"]
+                assert sum(len(g["options"]) for g in groups) <= MAX_SELECT_OPTIONS
+                for group in groups:
+                    assert 1 <= len(group["label"]["text"]) <= MAX_BUTTON_TEXT
+                    for option in group["options"]:
+                        assert 1 <= len(option["text"]["text"]) <= MAX_BUTTON_TEXT
 
 
 def _check_rich(block: dict[str, Any]) -> None:

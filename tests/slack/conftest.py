@@ -17,6 +17,7 @@ from bot.responder import Responder
 from bot.slack.config import Credentials, Mode
 from bot.slack.server import BotServer, ServerOptions, Service
 from bot.store import Store
+from tests.conftest import CONTENT
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.socket_mode import FakeSocketMode
 from tests.slack.slack_requests import SIGNING_SECRET, SlackSender
@@ -64,20 +65,25 @@ async def start_bot(
         metrics_port: int | None = None,
         shutdown_grace: float = 10,
         keep_questions_days: int = 0,
+        maintainers: tuple[str, ...] = (),
+        learned: Path | None = None,
     ) -> BotServer:
         """``content`` serves that file and reloads it on request; ``metrics_port`` serves
         /metrics and the detailed /healthz there; ``keep_questions_days`` is
-        QABOT_KEEP_QUESTIONS_DAYS."""
+        QABOT_KEEP_QUESTIONS_DAYS; ``learned`` serves that overlay of learned phrasings over
+        the content (the shipped file unless ``content``), reloading it too."""
+        if learned is not None:
+            content = content or CONTENT
         bot_store = Store(database_url or f"sqlite:///{tmp_path / 'state.sqlite3'}")
         bot_store.create_schema()
         if content is not None:
-            matcher = Matcher(load_catalogue(content), semantics, threshold)
+            matcher = Matcher(load_catalogue(content, learned), semantics, threshold)
         responder = Responder(matcher or Matcher(catalogue, semantics, threshold), "/qa")
         metrics = Metrics() if metrics_port else None
         reloader = None
         if content is not None:
             reloader = ContentReloader(
-                responder, content, semantics, threshold, metrics, watch=False
+                responder, content, semantics, threshold, metrics, watch=False, learned=learned
             )
         creds = (
             Credentials(Mode.HTTP, BOT_TOKEN, signing_secret=SIGNING_SECRET)
@@ -92,6 +98,8 @@ async def start_bot(
             socket_ping_interval=0.2,
             metrics_port=metrics_port,
             keep_questions_days=keep_questions_days,
+            maintainers=maintainers,
+            learned=learned,
         )
         server = BotServer(responder, bot_store, creds, options, services, metrics, reloader)
         await server.start()

@@ -10,6 +10,8 @@ from bot.slack.listeners import (
     commands,
     events,
     feedback,
+    home,
+    queue,
     shortcuts,
     unhandled,
     welcome,
@@ -23,4 +25,6 @@ def register_listeners(app: AsyncApp, deps: Deps) -> None:
     feedback.register(app, deps)
     shortcuts.register(app, deps)
     welcome.register(app, deps)
+    home.register(app, deps)
+    queue.register(app, deps)
     unhandled.register(app, deps)
