@@ -33,9 +33,11 @@ def test_manifest_asks_for_what_the_listeners_handle(path: Path) -> None:
     assert scopes == {"commands", "chat:write", "app_mentions:read", "im:history"}
     settings = manifest["settings"]
     events = set(settings["event_subscriptions"]["bot_events"])
-    assert events == {"app_mention", "message.im", "app_home_opened"}  # the welcome needs the last
+    assert events == {"app_mention", "message.im", "app_home_opened"}  # welcome and Home tab
     [shortcut] = manifest["features"]["shortcuts"]
     assert (shortcut["type"], shortcut["callback_id"]) == ("message", FIND_CALLBACK)
+    # The Home tab (listeners/home.py) is published on app_home_opened.
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
     # The "Did you mean" buttons (SUGGEST_ACTION_PREFIX) need interactivity.
     assert SUGGEST_ACTION_PREFIX and settings["interactivity"]["is_enabled"] is True
 
@@ -55,5 +57,6 @@ def test_http_manifest_points_every_request_at_the_events_path() -> None:
         manifest["features"]["slash_commands"][0]["url"],
         settings["event_subscriptions"]["request_url"],
         settings["interactivity"]["request_url"],
+        settings["interactivity"]["message_menu_options_url"],
     ]
     assert all(url.startswith("https://") and url.endswith(EVENTS_PATH) for url in urls)
