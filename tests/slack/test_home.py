@@ -339,3 +339,33 @@ async def test_a_maintainer_dismisses_a_question(
     [left] = QuestionStore(bot.store).question_groups()
     assert left.grouped_as == second["value"]
     assert len(buttons_of(slack_api.views("views.publish")[-1], QUEUE_DISMISS_ACTION)) == 1
+
+
+def suggestion(user: str, typed: str) -> dict[str, Any]:
+    """Slack asking for the options of the phrasing modal's external select."""
+    return {
+        "type": "block_suggestion",
+        "team": {"id": TEAM, "domain": "example"},
+        "user": {"id": user, "team_id": TEAM},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "action_id": ENTRY_INPUT,
+        "block_id": ENTRY_BLOCK,
+        "value": typed,
+        "view": {"id": "VMODAL2", "type": "modal", "callback_id": PHRASING_CALLBACK},
+    }
+
+
+async def test_the_entry_search_answers_maintainers_only(
+    start_bot: StartBot, tmp_path: Path
+) -> None:
+    bot = await start_bot(maintainers=(MAINTAINER,), learned=tmp_path / "learned.yaml")
+    async with aiohttp.ClientSession() as session:
+        sender = await sender_for(bot, session)
+        status, body = await sender.action(suggestion(MAINTAINER, "priority enforcement"))
+        assert status == 200
+        groups = json.loads(body)["option_groups"]
+        assert [o["value"] for g in groups for o in g["options"]] == ["q14"]
+        status, body = await sender.action(suggestion(USER, "priority enforcement"))
+    assert status == 200
+    assert json.loads(body) == {"options": []}
