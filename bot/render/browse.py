@@ -34,7 +34,7 @@ def help_message(command: str, catalogue: Catalogue) -> Message:
     """How to ask, with examples taken from what is loaded, and which documents are loaded."""
     documents = catalogue.documents
     first = documents[0]
-    example = _example_question(first.entries)
+    example = example_question(first.entries)
     number = first.entries[min(len(first.entries), 14) - 1].number
     several = len(documents) > 1
     lines = [
@@ -190,7 +190,8 @@ def _notices(document: Document) -> list[str]:
     return list(dict.fromkeys(s.notice for s in document.sources if s.notice))
 
 
-def _example_question(entries: Sequence[Entry]) -> str:
+def example_question(entries: Sequence[Entry]) -> str:
+    """How someone might ask, taken from the entries: for help texts and search boxes."""
     # A phrasing is how people ask: the shortest that reads as a whole question. Without
     # phrasings, the shortest official question.
     asked = [p for e in entries for p in e.phrasings if p.endswith("?") and len(p.split()) >= 4]

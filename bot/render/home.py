@@ -172,8 +172,15 @@ def _queue_blocks(queue: Sequence[Queued], room: int) -> list[dict[str, Any]]:
     return blocks[:room]
 
 
-def search_modal() -> dict[str, Any]:
-    """The search box: one question, answered in the same modal."""
+# Slack's longest placeholder.
+_PLACEHOLDER_LIMIT = 150
+
+
+def search_modal(example: str | None = None) -> dict[str, Any]:
+    """The search box: one question, answered in the same modal; ``example`` shows how to ask."""
+    hint = f"e.g. {example}" if example else "Ask in your own words"
+    if len(hint) > _PLACEHOLDER_LIMIT:
+        hint = "Ask in your own words"
     return {
         "type": "modal",
         "callback_id": SEARCH_CALLBACK,
@@ -189,7 +196,7 @@ def search_modal() -> dict[str, Any]:
                     "type": "plain_text_input",
                     "action_id": SEARCH_INPUT,
                     "max_length": MAX_QUERY_CHARS,
-                    "placeholder": _plain("e.g. is PEP still in effect?"),
+                    "placeholder": _plain(hint),
                 },
             },
             _context("Only you see the answer."),

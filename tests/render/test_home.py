@@ -8,6 +8,7 @@ import datetime as dt
 from bot.content import Catalogue
 from bot.content.documents import documents
 from bot.render.blocks import answer_message
+from bot.render.browse import example_question
 from bot.render.home import (
     ENTRY_BLOCK,
     MAX_VIEW_BLOCKS,
@@ -86,3 +87,12 @@ def test_search_modals_are_valid(catalogue: Catalogue) -> None:
     check_view(search_modal())
     for entry in catalogue.entries:
         check_view(answer_modal(answer_message(entry, "U123", "a question")))
+
+
+def test_the_search_box_takes_its_example_from_the_content(catalogue: Catalogue) -> None:
+    example = example_question(catalogue.entries)
+    box = search_modal(example)
+    check_view(box)
+    assert box["blocks"][0]["element"]["placeholder"]["text"] == f"e.g. {example}"
+    long = search_modal("x" * 200)
+    assert long["blocks"][0]["element"]["placeholder"]["text"] == "Ask in your own words"

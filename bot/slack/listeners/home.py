@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.content.models import Catalogue
+from bot.render.browse import example_question
 from bot.render.home import (
     SEARCH_ACTION,
     SEARCH_BLOCK,
@@ -58,7 +59,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         await ack()
         trigger = body.get("trigger_id")
         if trigger:
-            deps.after_ack(open_view(client, trigger, search_modal()), name="search")
+            deps.after_ack(open_view(client, trigger, search_modal(_example(deps))), name="search")
 
     @app.view(SEARCH_CALLBACK)
     async def on_search_submitted(
@@ -127,3 +128,8 @@ def most_asked(queries: list[LoggedQuery], catalogue: Catalogue, limit: int = 10
     )
     found = [catalogue.get(entry_id) for entry_id in ranked[:limit]]
     return [Asked(entry, counts[entry.id]) for entry in found if entry is not None]
+
+
+def _example(deps: Deps) -> str:
+    documents = deps.responder.matcher.catalogue.documents
+    return example_question(documents[0].entries) if documents else ""
