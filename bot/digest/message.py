@@ -10,6 +10,7 @@ from bot.content.models import Catalogue, Entry
 from bot.digest.schedule import Schedule
 from bot.render.blocks import Message, answer_message, escape
 from bot.render.browse import index_message
+from bot.render.feedback import feedback_block
 
 # Posted with each digest as Slack message metadata, so a post can be found again after a crash.
 EVENT_TYPE = "qabot_digest"
@@ -45,7 +46,8 @@ def digest_message(
         return index_message(catalogue, command, intro=schedule.intro)
     if entry is None:
         raise ValueError(f"digest {schedule.name} has no entry to post")
-    message = answer_message(entry)
+    # People vote on a digest as on any answer; it asked no question, so it has no confidence.
+    message = answer_message(entry, feedback=feedback_block(entry.id, None, "digest"))
     if schedule.intro:
         intro = {"type": "section", "text": {"type": "mrkdwn", "text": escape(schedule.intro)}}
         message = {

@@ -32,7 +32,7 @@ _VALUE_LIMIT = 2000
 # Where Slack's feedback buttons are used. A reply through a slash command's response_url gets
 # the plain buttons: context_actions blocks are documented for messages the app posts, and a
 # client that cannot show a block shows nothing of it, so the vote would be lost.
-FEEDBACK_BUTTON_SURFACES = frozenset({"mention", "dm", "action", "shortcut"})
+FEEDBACK_BUTTON_SURFACES = frozenset({"mention", "dm", "action", "shortcut", "digest"})
 
 
 @dataclass(frozen=True)

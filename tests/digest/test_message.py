@@ -7,7 +7,8 @@ from bot.digest.message import digest_message, next_in_rotation, pick_entry
 from bot.digest.schedule import Schedule
 from bot.render import terminal
 from bot.render.blocks import citation, notice_block
-from tests.render.reading import answer_shown
+from bot.render.feedback import FeedbackValue
+from tests.render.reading import answer_shown, check_slack_limits
 
 
 def schedule(**fields: str) -> Schedule:
@@ -46,8 +47,9 @@ def test_answer_digest_has_intro_verbatim_answer_citation_and_notice(catalogue: 
     assert message["blocks"][0]["text"]["text"] == "Question of the week &lt;!channel&gt; &amp; co"
     assert "<!channel>" not in message["text"]
     assert answer_shown(message) == entry.answer
-    assert entry.source.notice and message["blocks"][-2] == notice_block(entry.source.notice)
-    context = message["blocks"][-1]["elements"]
+    # The notice, the citation, then the vote buttons.
+    assert entry.source.notice and message["blocks"][-3] == notice_block(entry.source.notice)
+    context = message["blocks"][-2]["elements"]
     assert context[0]["text"] == citation(entry.source)
 
 
@@ -60,3 +62,14 @@ def test_index_digest_lists_every_question_with_citation_and_notice(catalogue: C
     source = catalogue.sources[0]
     assert "Released February 21, 2017" in shown
     assert source.notice and source.notice in shown
+
+
+def test_an_entry_digest_carries_vote_buttons(catalogue: Catalogue) -> None:
+    entry = catalogue.get("q14")
+    message = digest_message(schedule(kind="entry", entry="q14"), catalogue, entry)
+    check_slack_limits(message)
+    [votes] = [b for b in message["blocks"] if b["type"] == "context_actions"]
+    buttons = votes["elements"][0]
+    value = FeedbackValue.decode(buttons["negative_button"]["value"])
+    assert value is not None
+    assert (value.entry_id, value.surface, value.helpful) == ("q14", "digest", False)
