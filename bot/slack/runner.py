@@ -12,6 +12,7 @@ import sys
 import aiohttp
 
 from bot.content import ContentError, load_catalogue
+from bot.digest.clock import Clock
 from bot.digest.schedule import ScheduleError, Schedules, load_schedules
 from bot.digest.scheduler import Scheduler
 from bot.feedback.questions import question_purger
@@ -112,10 +113,15 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def digest_service(
-    server: BotServer, schedules: Schedules, settings: Settings, metrics: Metrics
+    server: BotServer,
+    schedules: Schedules,
+    settings: Settings,
+    metrics: Metrics | None,
+    clock: Clock | None = None,
 ) -> Service:
     """The digest scheduler as a background service, posting with the app's own Web API client
-    and always from the content being served (it follows hot reloads)."""
+    and always from the content being served (it follows hot reloads); ``clock`` is the wall
+    clock unless given."""
 
     async def run(stop: asyncio.Event) -> None:
         assert server.app is not None, "services start after the app is built"
@@ -126,6 +132,7 @@ def digest_service(
             lambda: server.responder.matcher.catalogue,
             grace=dt.timedelta(minutes=settings.digest_grace_minutes),
             metrics=metrics,
+            clock=clock,
         )
         await scheduler.run(stop)
 
