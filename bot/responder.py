@@ -67,15 +67,16 @@ class Responder:
             return Reply(ReplyKind.LIST, self._listing(catalogue, listing.group(1)))
         if asks_currency(query):
             return Reply(ReplyKind.NOTICE, blocks.notice_message(catalogue.sources))
-        match = matcher.match(query)
         reference = resolve(query, catalogue)
+        if reference is not None and not reference.entries:
+            # A number no document has: there is nothing to search for.
+            named = (reference.document,) if reference.document else catalogue.documents
+            message = browse.no_number_message(reference.number, named, self.command)
+            return Reply(ReplyKind.DECLINE, message, Match(query, None, 0.0))
+        match = matcher.match(query)
         if reference is not None and len(reference.entries) > 1:
             message = browse.which_message(reference.number, reference.entries, catalogue.documents)
             return Reply(ReplyKind.CHOOSE, message, match)
-        if reference is not None and not reference.entries:
-            named = (reference.document,) if reference.document else catalogue.documents
-            message = browse.no_number_message(reference.number, named, self.command)
-            return Reply(ReplyKind.DECLINE, message, match)
         if match.entry is not None:
             vote = _feedback(match.entry, match.score, surface)
             message = blocks.answer_message(match.entry, user, query, vote)

@@ -10,23 +10,13 @@ import re
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 
-from bot.render.inline import Span, linkable
+from bot.render.inline import TAG_STYLE, Span, linkable
 from bot.render.markup import Block
 
 _BREAKING = frozenset(
     "p div h1 h2 h3 h4 h5 h6 blockquote table thead tbody tr section article header "
     "footer dl dt dd pre figure".split()
 )
-_STYLES = {
-    "strong": "bold",
-    "b": "bold",
-    "em": "italic",
-    "i": "italic",
-    "s": "strike",
-    "del": "strike",
-    "strike": "strike",
-    "code": "code",
-}
 _HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 _SKIPPED = frozenset(("script", "style", "template"))
 _SPACE = re.compile(r"[ \t\n\r\f]+")
@@ -76,8 +66,8 @@ class _Reader(HTMLParser):
             self.item = (max(len(self.lists) - 1, 0), level.ordered, level.number)
         elif tag == "br":
             self._add("\n", raw=True)
-        elif tag in _STYLES:
-            self.styles[_STYLES[tag]] += 1
+        elif tag in TAG_STYLE:
+            self.styles[TAG_STYLE[tag]] += 1
         elif tag == "a":
             href = (dict(attrs).get("href") or "").strip()
             self.link = (href, [])
@@ -101,8 +91,8 @@ class _Reader(HTMLParser):
                 self.lists.pop()
         elif tag == "li":
             self.flush()
-        elif tag in _STYLES:
-            self.styles[_STYLES[tag]] = max(self.styles[_STYLES[tag]] - 1, 0)
+        elif tag in TAG_STYLE:
+            self.styles[TAG_STYLE[tag]] = max(self.styles[TAG_STYLE[tag]] - 1, 0)
         elif tag == "a" and self.link is not None:
             url, spans = self.link
             self.link = None

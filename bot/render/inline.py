@@ -27,7 +27,8 @@ _TAG = re.compile(
     r"<(/?)(strong|b|em|i|s|del|strike|code|u|span|font|sup|sub|small|abbr|br)\b[^<>]*?/?>",
     re.I,
 )
-_TAG_STYLE = {
+# The Slack text style each HTML tag stands for; the HTML reader uses it too.
+TAG_STYLE = {
     "strong": "bold",
     "b": "bold",
     "em": "italic",
@@ -153,8 +154,8 @@ def _scan(text: str) -> list[_Token]:
                 i = _skip_spaces(text, m.end())
                 continue
             flush()
-            if name in _TAG_STYLE:
-                tokens.append(_Style(_TAG_STYLE[name], not m.group(1)))
+            if name in TAG_STYLE:
+                tokens.append(_Style(TAG_STYLE[name], not m.group(1)))
             i = m.end()
         elif c == "&" and (m := _ENTITY.match(text, i)):
             decoded = html.unescape(m.group())

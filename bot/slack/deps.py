@@ -23,7 +23,7 @@ from bot.slack.escaping import unescape
 from bot.slack.posting import Poster
 from bot.slack.recent import RecentKeys
 from bot.slack.tasks import TaskTracker
-from bot.store import QuestionKind, QuestionStore, Store, Vote, VoteStore
+from bot.store import QuestionKind, QuestionStore, Store, VoteStore
 
 if TYPE_CHECKING:
     from bot.reload import ContentReloader
@@ -68,7 +68,8 @@ class Deps:
 
     def __post_init__(self) -> None:
         self.votes = VoteStore(self.store)
-        self.keeper = QuestionKeeper(QuestionStore(self.store), self.keep_questions_days)
+        self.questions = QuestionStore(self.store)
+        self.keeper = QuestionKeeper(self.questions, self.keep_questions_days)
 
     async def reply(self, slack_text: str, user: str | None, surface: str | None = None) -> Reply:
         """The responder's reply to text as Slack sends it, computed on the matching threads;
@@ -93,31 +94,6 @@ class Deps:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
             self._matching, self.responder.alternatives, unescape(slack_text), entry_id
-        )
-
-    async def record_vote(
-        self,
-        voter: str,
-        answer_key: str,
-        *,
-        entry_id: str,
-        helpful: bool,
-        surface: str,
-        confidence: float | None,
-    ) -> Vote:
-        """Record a vote (a later one replaces the earlier) on the store's thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._claims,
-            functools.partial(
-                self.votes.record_vote,
-                voter,
-                answer_key,
-                entry_id=entry_id,
-                helpful=helpful,
-                surface=surface,
-                confidence=confidence,
-            ),
         )
 
     def keep_question(
@@ -192,11 +168,6 @@ class Deps:
                 type(exc).__name__,
             )
         self._store_failing = True
-
-    async def claim_once(self, key: str) -> bool:
-        """True only the first time ever that ``key`` is claimed: the purge keeps these."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._claims, self.store.claim_once, key)
 
     def close(self) -> None:
         self._matching.shutdown(wait=True)

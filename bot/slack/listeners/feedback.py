@@ -40,7 +40,8 @@ async def record_vote(deps: Deps, body: dict[str, Any], action: dict[str, Any]) 
         return  # not a vote on a message of ours: nothing to record it against
     if not await deps.claim(action_key(body, action, user)):
         return
-    await deps.record_vote(
+    await deps.in_store(
+        deps.votes.record_vote,
         user,
         f"{channel}:{message_ts}",
         entry_id=value.entry_id,

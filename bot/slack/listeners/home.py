@@ -33,7 +33,6 @@ from bot.render.home import (
     searching_modal,
 )
 from bot.slack.deps import Deps, now
-from bot.store import QuestionStore
 from bot.store.store import LoggedQuery
 
 log = logging.getLogger(__name__)
@@ -107,7 +106,7 @@ async def publish_home(deps: Deps, client: AsyncWebClient, user: str) -> None:
     queries = await deps.in_store(deps.store.logged_queries, since)
     queue = None
     if deps.is_maintainer(user):
-        groups = await deps.in_store(QuestionStore(deps.store).question_groups)
+        groups = await deps.in_store(deps.questions.question_groups)
         queue = [Queued(g.grouped_as, g.text, g.count, g.last_at) for g in groups]
     view = home_view(
         catalogue, most_asked(queries, catalogue), queue, deps.responder.command, ASKED_DAYS

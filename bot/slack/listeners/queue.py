@@ -31,7 +31,7 @@ from bot.render.home import (
 )
 from bot.slack.deps import Deps
 from bot.slack.listeners.home import open_view, publish_home
-from bot.store import QuestionGroup, QuestionStore
+from bot.store import QuestionGroup
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ async def open_phrasing(
 async def dismiss(deps: Deps, client: AsyncWebClient, key: str, user: str) -> None:
     group = await find_group(deps, key)
     if group is not None:
-        await deps.in_store(QuestionStore(deps.store).dismiss_questions, group.ids, user)
+        await deps.in_store(deps.questions.dismiss_questions, group.ids, user)
     await publish_home(deps, client, user)
 
 
@@ -132,7 +132,7 @@ async def learned(deps: Deps, client: AsyncWebClient, key: str, user: str) -> No
     """After a phrasing is written: off the queue, served, and the Home tab shown anew."""
     group = await find_group(deps, key)
     if group is not None:
-        await deps.in_store(QuestionStore(deps.store).dismiss_questions, group.ids, user)
+        await deps.in_store(deps.questions.dismiss_questions, group.ids, user)
     if deps.reloader is not None:
         state = await deps.reloader.reload()
         if state.status == "rejected":
@@ -144,7 +144,7 @@ async def learned(deps: Deps, client: AsyncWebClient, key: str, user: str) -> No
 
 async def find_group(deps: Deps, key: str) -> QuestionGroup | None:
     """The queued group read as ``key``, with every question in it now (not when shown)."""
-    groups = await deps.in_store(QuestionStore(deps.store).question_groups)
+    groups = await deps.in_store(deps.questions.question_groups)
     return next((g for g in groups if g.grouped_as == key), None)
 
 

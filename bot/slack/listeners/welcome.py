@@ -31,7 +31,7 @@ async def welcome(deps: Deps, event: dict[str, Any]) -> None:
     user = event.get("user")
     channel = event.get("channel")
     # One welcome per person ever, across replicas and redeliveries: a claim the purge keeps.
-    if not user or not channel or not await deps.claim_once(f"welcome:{user}"):
+    if not user or not channel or not await deps.in_store(deps.store.claim_once, f"welcome:{user}"):
         return
     catalogue = deps.responder.matcher.catalogue
     message = welcome_message(suggested_entries(catalogue.entries), deps.responder.command)
