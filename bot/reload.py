@@ -8,6 +8,7 @@ problems are logged and kept for ``/healthz``, and the previous content keeps se
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import threading
@@ -28,6 +29,9 @@ log = logging.getLogger(__name__)
 
 # How long the watcher waits for a burst of file events to settle before reloading once.
 DEFAULT_DEBOUNCE_MS = 500
+# How often the learned file is looked at. Replicas share it on a volume, where file events
+# report only this host's writes; another replica's additions are seen within this time.
+LEARNED_POLL_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -67,12 +71,15 @@ class ContentReloader:
         watch: bool = True,
         debounce_ms: int = DEFAULT_DEBOUNCE_MS,
         learned: str | Path | None = None,
+        learned_poll: float = LEARNED_POLL_S,
     ) -> None:
         self.responder = responder
         self.path = Path(path)
         # The learned phrasings overlay, reloaded with the content (and watched when it sits in
         # the watched directory; ``add_phrasing``'s callers also ask for a reload).
         self.learned = Path(learned) if learned is not None else None
+        self.learned_poll = learned_poll
+        self._learned_seen = _stamp(self.learned)
         self.semantics = semantics
         self.threshold = threshold
         self.metrics = metrics
@@ -93,6 +100,7 @@ class ContentReloader:
         """Load, validate and swap in the content file now; blocking, safe from any thread."""
         with self._lock:
             generation = self.state.generation + 1
+            self._learned_seen = _stamp(self.learned)
             try:
                 catalogue = load_catalogue(self.path, self.learned)
                 matcher = None
@@ -166,6 +174,8 @@ class ContentReloader:
         tasks = [asyncio.create_task(self._serve_requests(stop))]
         if self.watch:
             tasks.append(asyncio.create_task(self._watch(stop)))
+            if self.learned is not None:
+                tasks.append(asyncio.create_task(self._poll_learned(stop)))
         self.ready.set()
         try:
             await stop.wait()
@@ -200,6 +210,25 @@ class ContentReloader:
                 self.request_reload()
         except (FileNotFoundError, RuntimeError) as exc:
             log.warning("not watching %s for changes (%s); SIGHUP still reloads", target, exc)
+
+    async def _poll_learned(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.learned_poll):
+                    await stop.wait()
+            if not stop.is_set() and _stamp(self.learned) != self._learned_seen:
+                self.request_reload()
+
+
+def _stamp(path: Path | None) -> tuple[int, int, int] | None:
+    """What changes when the file is written or replaced: inode, size and mtime."""
+    if path is None:
+        return None
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_ino, status.st_size, status.st_mtime_ns)
 
 
 def _relevant_filter(path: Path, learned: Path | None = None) -> Callable[[Change, str], bool]:

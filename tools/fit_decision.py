@@ -95,12 +95,32 @@ def main(argv: list[str]) -> int:
         print(f"fitted on all, {name}: {outcome(decision, rows).line()}")
     text = json.dumps(decision.as_dict(), indent=2) + "\n"
     if "--check" in argv:
-        same = OUTPUT.is_file() and OUTPUT.read_text(encoding="utf-8") == text
+        same = OUTPUT.is_file() and _close(
+            json.loads(OUTPUT.read_text(encoding="utf-8")), decision.as_dict()
+        )
         print("decision.json is up to date" if same else "decision.json would change")
         return 0 if same else 1
     OUTPUT.write_text(text, encoding="utf-8")
     print(f"wrote {OUTPUT.relative_to(ROOT)} (threshold {decision.threshold})")
     return 0
+
+
+# The vectors differ in the last bits between CPUs and thread counts, which can move a weight
+# across a rounding boundary; a change that matters is far larger than this.
+TOLERANCE = 1e-5
+
+
+def _close(shipped: object, fitted: object) -> bool:
+    """The same parameters, numbers equal within TOLERANCE."""
+    if isinstance(shipped, list) and isinstance(fitted, list):
+        return len(shipped) == len(fitted) and all(map(_close, shipped, fitted))
+    if isinstance(shipped, dict) and isinstance(fitted, dict):
+        return shipped.keys() == fitted.keys() and all(
+            _close(shipped[k], fitted[k]) for k in shipped
+        )
+    if isinstance(shipped, float | int) and isinstance(fitted, float | int):
+        return abs(shipped - fitted) <= TOLERANCE
+    return shipped == fitted
 
 
 if __name__ == "__main__":

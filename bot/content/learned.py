@@ -13,16 +13,19 @@ problems, an unknown entry id reported at its line) and a missing file is simply
 
 Every phrasing records who added it and when. ``add_phrasing`` writes the whole file anew to a
 temporary file beside it and renames that over it, so a reader (the reloader, ``qabot content
-check``) sees the old file or the new one, never half of one.
+check``) sees the old file or the new one, never half of one. The read, change and rename
+happen under an exclusive lock on ``<file>.lock``, so replicas sharing the file on one volume
+never lose each other's additions.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import os
 import tempfile
-import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -146,9 +149,6 @@ class LearnedError(Exception):
     """The overlay cannot be written: it is invalid now, or the phrasing is."""
 
 
-_write_lock = threading.Lock()
-
-
 def add_phrasing(
     path: str | Path,
     entry: str,
@@ -169,7 +169,7 @@ def add_phrasing(
         added_by=added_by,
         added_at=(now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0),
     )
-    with _write_lock:
+    with _exclusive(file):
         problems: list[Problem] = []
         current = load_learned(file, None, problems)
         if problems:
@@ -180,6 +180,19 @@ def add_phrasing(
         body = yaml.safe_dump({"phrasings": items}, sort_keys=False, allow_unicode=True, width=100)
         _replace(file, (HEADER + body).encode("utf-8"))
     return True
+
+
+@contextlib.contextmanager
+def _exclusive(file: Path) -> Iterator[None]:
+    """Hold the file's lock: other threads, processes and replicas on the same volume wait."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    # A lock file beside it rather than the file itself: the rename replaces the file's inode.
+    with open(file.with_name(file.name + ".lock"), "a") as lock:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
 
 def _plain(item: LearnedPhrasing) -> dict[str, str]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import multiprocessing
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.content import ContentError, load_catalogue
-from bot.content.learned import LearnedError, add_phrasing
+from bot.content.learned import LearnedError, add_phrasing, load_learned
 from bot.matching import Matcher, Semantics
 from bot.reload import ContentReloader
 from bot.responder import ReplyKind, Responder
@@ -56,7 +58,30 @@ def test_adding_the_same_phrasing_twice_keeps_one_and_leaves_no_temporary_file(
     entry3, entry4 = catalogue.get("q3"), catalogue.get("q4")
     assert entry3 is not None and entry3.phrasings[-1:] == ("first wording",)
     assert entry4 is not None and entry4.phrasings[-1:] == ("second wording",)
-    assert [p.name for p in tmp_path.iterdir()] == ["learned.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["learned.yaml", "learned.yaml.lock"]
+
+
+def _add_many(learned: Path, who: str, count: int) -> None:
+    for n in range(count):
+        add_phrasing(learned, "q3", f"wording {n} from {who}", who)
+
+
+def test_replicas_sharing_the_file_lose_none_of_each_others_additions(tmp_path: Path) -> None:
+    learned = tmp_path / "learned.yaml"
+    # Separate processes, as replicas on one volume are: a lock inside one process would not
+    # stop the other from rewriting the file with what it read before the first one's rename.
+    context = multiprocessing.get_context("fork")
+    workers = [
+        context.Process(target=_add_many, args=(learned, who, 40)) for who in ("UAAA", "UBBB")
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    phrasings = load_learned(learned, None, []).phrasings
+    assert len(phrasings) == 80
+    assert {p.added_by for p in phrasings} == {"UAAA", "UBBB"}
 
 
 @pytest.mark.parametrize(
@@ -152,3 +177,29 @@ async def test_the_reloader_picks_up_an_added_phrasing(
     state = await reloader.reload()  # a broken overlay is rejected; the last good one serves
     assert state.status == "rejected" and state.errors[0].startswith(f"{learned}:1:")
     assert responder.respond(ASKED).kind is ReplyKind.ANSWER
+
+
+async def test_a_phrasing_another_replica_added_is_served_without_a_reload_request(
+    tmp_path: Path, semantics: Semantics
+) -> None:
+    # The overlay is outside the watched content directory, as on a volume the replicas share,
+    # where no file event reports another host's write: only looking at the file finds it.
+    learned = tmp_path / "shared" / "learned.yaml"
+    responder = Responder(Matcher(load_catalogue(CONTENT, learned), semantics))
+    reloader = ContentReloader(
+        responder, CONTENT, semantics, learned=learned, learned_poll=0.05, debounce_ms=50
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(reloader.run(stop, handle_sighup=False))
+    try:
+        await reloader.ready.wait()
+        before = reloader.state.generation
+        add_phrasing(learned, "q14", ASKED, "UOTHERREPLICA")
+        state = await asyncio.wait_for(reloader.wait_for_reload(before), 10)
+        assert state.status == "ok"
+        reply = responder.respond(ASKED)
+        assert reply.kind is ReplyKind.ANSWER and reply.entry is not None
+        assert reply.entry.id == "q14"
+    finally:
+        stop.set()
+        await running

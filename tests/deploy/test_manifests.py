@@ -467,7 +467,47 @@ def test_kustomize_builds_the_manifests() -> None:
         check=True,
     ).stdout
     docs = {d["kind"]: d for d in yaml.safe_load_all(built)}
-    assert set(docs) == {"Deployment", "Service", "PodDisruptionBudget"}
+    assert set(docs) == {"Deployment", "Service", "PodDisruptionBudget", "PersistentVolumeClaim"}
     for doc in docs.values():
         assert doc["metadata"]["labels"]["app.kubernetes.io/part-of"] == "qabot"
     assert docs["Deployment"]["spec"]["replicas"] == 2
+
+
+# -- the learned phrasings file is writable, and shared where there are replicas ---------------
+
+
+def test_the_learned_file_is_written_where_the_bots_user_may_write(
+    dockerfile: list[tuple[str, str]], unit: dict[str, list[tuple[str, str]]]
+) -> None:
+    learned = Path(docker_env(dockerfile)["QABOT_LEARNED"])
+    made = " ".join(instructions(dockerfile, "RUN"))
+    assert "chown qabot:qabot" in made and str(learned.parent) in made
+    env = dict(v.split("=", 1) for v in values(unit, "Environment"))
+    state = values(unit, "StateDirectory")[0]
+    assert Path(env["QABOT_LEARNED"]).parent == Path("/var/lib") / state
+
+
+def test_compose_bots_share_the_learned_file(
+    compose: dict[str, Any], dockerfile: list[tuple[str, str]]
+) -> None:
+    learned = Path(docker_env(dockerfile)["QABOT_LEARNED"])
+    for name in ("bot", "bot-socket"):
+        mounts = [v.split(":") for v in compose["services"][name]["volumes"]]
+        assert [volume for volume, path, *_ in mounts if Path(path) == learned.parent] == [
+            "qabot-state"
+        ], name
+    assert "qabot-state" in compose["volumes"]
+
+
+def test_k8s_replicas_share_the_learned_file(deployment: dict[str, Any]) -> None:
+    c = container(deployment)
+    learned = Path({e["name"]: e["value"] for e in c["env"]}["QABOT_LEARNED"])
+    (mount,) = [m for m in c["volumeMounts"] if m["mountPath"] == str(learned.parent)]
+    assert not mount.get("readOnly")
+    spec = deployment["spec"]["template"]["spec"]
+    volume = next(v for v in spec["volumes"] if v["name"] == mount["name"])
+    claim = load_yaml("k8s/state.yaml")
+    assert volume["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
+    assert claim["spec"]["accessModes"] == ["ReadWriteMany"]  # pods on any node
+    assert spec["securityContext"]["fsGroup"] == spec["securityContext"]["runAsUser"]
+    assert "state.yaml" in load_yaml("k8s/kustomization.yaml")["resources"]
