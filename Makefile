@@ -40,6 +40,7 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/match_bench.py
 	$(BIN)/python bench/accuracy_bench.py
+	$(BIN)/python bench/learning_curve.py
 	$(BIN)/python bench/http_bench.py
 
 clean:
