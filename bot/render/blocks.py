@@ -164,12 +164,12 @@ def _suggestion(index: int, entry: Entry) -> dict[str, Any]:
     question = f"{entry.label}: {entry.question}"
     return {
         "type": "section",
-        "text": _plain_text(_fit(question, _TEXT_LIMIT)),
+        "text": _plain_text(shorten(question, _TEXT_LIMIT)),
         "accessory": {
             "type": "button",
             "action_id": f"{SUGGEST_ACTION_PREFIX}_{index}",
             "value": entry.id,
-            "text": _plain_text(_fit(f"Post {entry.label}", _BUTTON_LIMIT)),
+            "text": _plain_text(shorten(f"Post {entry.label}", _BUTTON_LIMIT)),
         },
     }
 
@@ -244,10 +244,11 @@ def _plain_citation(entry: Entry) -> str:
 
 def button_label(entry: Entry) -> str:
     """A button's text: the entry's label and question, within Slack's 75 characters."""
-    return _fit(f"{entry.label}: {entry.question}", _BUTTON_LIMIT)
+    return shorten(f"{entry.label}: {entry.question}", _BUTTON_LIMIT)
 
 
-def _fit(text: str, limit: int) -> str:
+def shorten(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters: cut at a word when one ends past half-way, then "…"."""
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]
