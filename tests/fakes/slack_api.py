@@ -1,8 +1,11 @@
 """A stand-in of the Slack Web API and of response_url endpoints: records every call.
 
 Each call can be scripted to fail first (429 with Retry-After, 500, a Slack error body), to
-answer slowly, or to post and then drop the connection; tests await calls instead of sleeping.
-Posted messages are kept, and ``conversations.history`` answers from them.
+answer slowly, or to post and then drop the connection; a method can be refused for good, as a
+workspace without a feature refuses it; tests await calls instead of sleeping. Posted messages
+are kept, and ``conversations.history`` answers from them. ``assistant.threads.setSuggestedPrompts``
+is checked against what Slack documents (a channel, a thread, one to four prompts, each with a
+title and a message) and refused with ``invalid_arguments`` otherwise.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ CLIENT_GONE = 499
 TOKEN = "xoxb-test-token"
 # How long a test waits for something the bot should do before it fails.
 WAIT_SECONDS = 10.0
+SET_PROMPTS = "assistant.threads.setSuggestedPrompts"
+MAX_PROMPTS = 4  # Slack's documented limit
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,7 @@ class FakeSlackApi:
         self.handlers: dict[str, Handler] = {}
         self._script: dict[str, deque[Scripted]] = defaultdict(deque)
         self._refused: dict[str, str] = {}
+        self._failing: dict[str, str] = {}
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -152,6 +158,14 @@ class FakeSlackApi:
         """Every later call naming ``channel`` is refused with this Slack error."""
         self._refused[channel] = error
 
+    def fail(self, method: str, error: str) -> None:
+        """Every later call of ``method`` is refused with this Slack error (``missing_scope``)."""
+        self._failing[method] = error
+
+    def suggested_prompts(self) -> list[dict[str, Any]]:
+        """The bodies of the accepted setSuggestedPrompts calls, in order."""
+        return [c.body for c in self.calls_to(SET_PROMPTS)]
+
     def posts_to(self, channel: str) -> list[Post]:
         return [p for p in self.posts if p.channel == channel]
 
@@ -176,7 +190,7 @@ class FakeSlackApi:
         body = await _read_body(request)
         headers = _headers(request)
         # Refusals come first and use up no scripted answer, meant for the calls that get through.
-        refusal = self._refusal(body, headers)
+        refusal = self._refusal(method, body, headers)
         if refusal is not None:
             await self._record(Call(method, body, 200, request.path, headers, refusal))
             return web.json_response({"ok": False, "error": refusal})
@@ -236,10 +250,14 @@ class FakeSlackApi:
             [{"method": c.method, "path": c.path, "status": c.status} for c in self.calls]
         )
 
-    def _refusal(self, body: dict[str, Any], headers: dict[str, str]) -> str | None:
+    def _refusal(self, method: str, body: dict[str, Any], headers: dict[str, str]) -> str | None:
         if self.token is not None and headers.get("authorization") != f"Bearer {self.token}":
             return "invalid_auth"
-        return self._refused.get(str(body.get("channel")))
+        if method in self._failing:
+            return self._failing[method]
+        if method == SET_PROMPTS and not _valid_prompts(body):
+            return "invalid_arguments"
+        return self._refused.get(str(body.get("channel") or body.get("channel_id")))
 
     def _next(self, method: str) -> Scripted:
         queue = self._script.get(method)
@@ -314,6 +332,26 @@ class FakeSlackApi:
         async with self._changed:
             self.calls.append(call)
             self._changed.notify_all()
+
+
+def _valid_prompts(body: dict[str, Any]) -> bool:
+    """What Slack documents of setSuggestedPrompts: a channel, a thread, one to four prompts."""
+    prompts = body.get("prompts")
+    if isinstance(prompts, str):  # a form-encoded call carries them as JSON text
+        prompts = json.loads(prompts)
+    return (
+        bool(body.get("channel_id"))
+        and bool(body.get("thread_ts"))
+        and isinstance(body.get("title", ""), str)
+        and isinstance(prompts, list)
+        and 1 <= len(prompts) <= MAX_PROMPTS
+        and all(
+            isinstance(p, dict)
+            and set(p) == {"title", "message"}
+            and all(isinstance(v, str) and v.strip() for v in p.values())
+            for p in prompts
+        )
+    )
 
 
 async def _read_body(request: web.Request) -> dict[str, Any]:
