@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import aiohttp
@@ -20,6 +21,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.observability.metrics import Metrics
 from bot.render.blocks import Message
+from bot.render.prompts import Prompt
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +128,20 @@ class Poster:
                 self.metrics.observe_api_error("chat.postMessage", exc.response.status_code)
             raise DeliveryError(f"chat.postMessage failed: {exc.response.get('error')}") from None
         return str(response.get("ts", ""))
+
+    async def suggest_prompts(
+        self, channel: str, thread_ts: str, prompts: Sequence[Prompt], title: str
+    ) -> None:
+        """Set Slack's suggested prompts in an assistant thread; DeliveryError when refused."""
+        method = "assistant.threads.setSuggestedPrompts"
+        try:
+            await self.client.assistant_threads_setSuggestedPrompts(
+                channel_id=channel, thread_ts=thread_ts, prompts=list(prompts), title=title
+            )
+        except SlackApiError as exc:
+            if self.metrics is not None:
+                self.metrics.observe_api_error(method, exc.response.status_code)
+            raise DeliveryError(f"{method} failed: {exc.response.get('error')}") from None
 
     async def respond(self, response_url: str, message: Message, *, in_channel: bool) -> None:
         """Answer through a response_url: in the channel for answers, else only to the asker."""

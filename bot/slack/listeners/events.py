@@ -1,4 +1,5 @@
-"""Events API: @mentions answered in their thread, direct messages answered in the DM."""
+"""Events API: @mentions answered in their thread, direct messages answered in the DM (in their
+thread when they have one, as a message in an assistant thread does)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,10 @@ def register(app: AsyncApp, deps: Deps) -> None:
     ) -> None:
         if event.get("channel_type") != "im" or not is_from_person(event, context.bot_user_id):
             return
-        deps.after_ack(answer_event(deps, body, event, "dm", None, now()), name="dm")
+        # A question asked in an assistant thread is answered there, where the person asked it;
+        # a plain DM has no thread_ts and is answered in the DM itself.
+        thread = event.get("thread_ts")
+        deps.after_ack(answer_event(deps, body, event, "dm", thread, now()), name="dm")
 
 
 def is_from_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
