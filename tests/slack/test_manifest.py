@@ -30,10 +30,23 @@ def test_manifest_asks_for_what_the_listeners_handle(path: Path) -> None:
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
     assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert scopes == {"commands", "chat:write", "app_mentions:read", "im:history"}
+    # assistant:write sets the suggested prompts of an assistant thread (listeners/welcome.py).
+    assert scopes == {
+        "commands",
+        "chat:write",
+        "app_mentions:read",
+        "im:history",
+        "assistant:write",
+    }
     settings = manifest["settings"]
     events = set(settings["event_subscriptions"]["bot_events"])
-    assert events == {"app_mention", "message.im", "app_home_opened"}  # welcome and Home tab
+    # app_home_opened: the welcome and the Home tab; assistant_thread_started: a thread's prompts.
+    assert events == {"app_mention", "message.im", "app_home_opened", "assistant_thread_started"}
+    # The assistant surface, without which Slack starts no assistant thread; its description is
+    # what Slack shows of the bot there, and the prompts come from the content, not from here.
+    assistant = manifest["features"]["assistant_view"]
+    assert set(assistant) == {"assistant_description"}
+    assert assistant["assistant_description"].strip()
     [shortcut] = manifest["features"]["shortcuts"]
     assert (shortcut["type"], shortcut["callback_id"]) == ("message", FIND_CALLBACK)
     # The Home tab (listeners/home.py) is published on app_home_opened.
