@@ -10,11 +10,11 @@ buttons instead. Elsewhere the DM is the plain Messages tab, and ``app_home_open
 ``messages``) posts the welcome once per person.
 
 Both take one claim per person, ``welcome:<user>``, which the purge keeps. A thread takes it
-before its prompts, so someone met in an assistant thread is never welcomed again at the top of
-the DM; it does not wait on it, as every new thread needs its prompts. Slack does not order the
-two events: were someone's first ``app_home_opened`` handled before their first thread, they
-would have the tab's welcome at the top of the DM and the prompts in the thread, which post
-nothing, so nothing is said twice in the thread.
+before its prompts, so someone met in an assistant thread gets no welcome at the top of the DM
+afterwards; its prompts do not depend on winning it, as every new thread needs them. Slack does
+not order the two events: were someone's first ``app_home_opened`` handled before their first
+thread, they would have the tab's welcome at the top of the DM and the prompts in the thread,
+which post nothing (only a refusal of the prompts as well would repeat the welcome there).
 
 Only ``app_home_opened`` events for the Messages tab are taken here: Bolt hands an event to the
 first listener that matches it, so the Home tab's listener matches the other tab.
