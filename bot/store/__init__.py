@@ -1,12 +1,16 @@
-"""The state store: event claims, digest slots, the query log, votes and kept questions."""
+"""The state store: event claims, reply jobs, digest slots, the query log, votes and kept
+questions."""
 
 # Every table module is imported here, so that each table is in the store's metadata by the
 # time create_schema runs.
+from bot.store.jobs import Job, JobStore
 from bot.store.questions import KeptQuestion, QuestionGroup, QuestionKind, QuestionStore
 from bot.store.store import LoggedQuery, SlotRecord, Store, StoreError
 from bot.store.votes import Vote, VoteStore
 
 __all__ = [
+    "Job",
+    "JobStore",
     "KeptQuestion",
     "LoggedQuery",
     "QuestionGroup",

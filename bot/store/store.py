@@ -41,8 +41,9 @@ from bot.store import url as database_url
 from bot.store.period import as_utc, between
 
 # 1: event claims, query log, digest slots. 2: answer votes and kept questions (their tables
-# are in bot/store/feedback.py). Each version only adds tables, which create_all makes.
-SCHEMA_VERSION = 2
+# are in votes.py and questions.py). 3: reply jobs (jobs.py). Each version only adds tables,
+# which create_all makes.
+SCHEMA_VERSION = 3
 _SCHEMA_ATTEMPTS = 10
 
 metadata = MetaData()

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import insert, inspect, select, update
 
-from bot.store import QuestionKind, QuestionStore, Store, StoreError, VoteStore
+from bot.store import JobStore, QuestionKind, QuestionStore, Store, StoreError, VoteStore
 from bot.store.store import (
     SCHEMA_VERSION,
     digest_slots,
@@ -42,14 +42,18 @@ def test_a_version_1_database_is_upgraded(store_url: str) -> None:
     store = version_1_database(store_url)
     assert not inspect(store.engine).has_table("answer_votes")
     store.create_schema()
-    assert version(store) == SCHEMA_VERSION == 2
+    assert version(store) == SCHEMA_VERSION == 3
     tables = set(inspect(store.engine).get_table_names())
-    assert {"answer_votes", "kept_questions"} <= tables
+    assert {"answer_votes", "kept_questions", "reply_jobs"} <= tables
     # What it held is still there, and the new tables work.
     assert store.query_count() == 1 and not store.claim_event("Ev1")
     VoteStore(store).record_vote("U1", "A1", entry_id="q14", helpful=True, surface="dm")
     QuestionStore(store).keep_question(
         "is pep over", "is pep over", kind=QuestionKind.DECLINED, surface="dm"
+    )
+    now = dt.datetime.now(dt.UTC)
+    assert JobStore(store).enqueue(
+        "event:Ev2", "dm", {}, owner="A", lease_until=now, expires_at=now, now=now
     )
     store.create_schema()  # and again at the next start: nothing to do
     assert version(store) == SCHEMA_VERSION
