@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     )
     cache_dir: Path = Field(default_factory=_default_cache_dir, alias="QABOT_CACHE_DIR")
     keep_questions_days: int = Field(default=0, ge=0, alias="QABOT_KEEP_QUESTIONS_DAYS")
+    # How long a reply whose process died waits before another process takes it over.
+    reply_lease_seconds: int = Field(default=20, ge=2, le=600, alias="QABOT_REPLY_LEASE_SECONDS")
     # Read as "U123ABC, U456DEF" or "U123ABC U456DEF", not as JSON.
     maintainers: Annotated[tuple[str, ...], NoDecode] = Field(default=(), alias="QABOT_MAINTAINERS")
     learned: Path = Field(default=Path("content/learned.yaml"), alias="QABOT_LEARNED")

@@ -73,6 +73,17 @@ class Metrics:
             "Claims the state store failed or did not answer in time; the reply went out anyway.",
             registry=r,
         )
+        self.reply_jobs = Counter(
+            "qabot_reply_jobs",
+            "Reply jobs settled: delivered, or given up for good.",
+            ["result"],
+            registry=r,
+        )
+        self.reply_retries = Counter(
+            "qabot_reply_retries",
+            "Replies Slack did not take, put back to be tried again later.",
+            registry=r,
+        )
         self.digest_posts = Counter("qabot_digest_posts", "Scheduled digests posted.", registry=r)
         self.digest_failures = Counter(
             "qabot_digest_failures", "Scheduled digests that failed to post.", registry=r
@@ -116,6 +127,12 @@ class Metrics:
 
     def observe_store_failure(self) -> None:
         self.store_failures.inc()
+
+    def observe_reply_job(self, delivered: bool) -> None:
+        self.reply_jobs.labels("delivered" if delivered else "failed").inc()
+
+    def observe_reply_retry(self) -> None:
+        self.reply_retries.inc()
 
     def observe_digest(self, posted: bool) -> None:
         (self.digest_posts if posted else self.digest_failures).inc()

@@ -20,19 +20,17 @@ from bot.observability.metrics import Metrics
 from bot.observability.report import report_request
 from bot.responder import Reply, ReplyKind, Responder, clean_query
 from bot.slack.escaping import unescape
+from bot.slack.jobs import STORE_TIMEOUT_S, JobPolicy, JobRunner
 from bot.slack.posting import Poster
 from bot.slack.recent import RecentKeys
 from bot.slack.tasks import TaskTracker
-from bot.store import QuestionKind, QuestionStore, Store, VoteStore
+from bot.store import JobStore, QuestionKind, QuestionStore, Store, VoteStore
 
 if TYPE_CHECKING:
     from bot.reload import ContentReloader
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-# A claim waits this long for the store before the reply goes out on the in-process guard.
-STORE_TIMEOUT_S = 3.0
 
 
 @dataclass
@@ -45,6 +43,7 @@ class Deps:
     tracker: TaskTracker = field(default_factory=TaskTracker)
     metrics: Metrics | None = None
     keep_questions_days: int = 0
+    reply_lease_seconds: int = 20
     # Who sees the maintainers' queue on the Home tab and may act on it (QABOT_MAINTAINERS).
     maintainers: frozenset[str] = frozenset()
     # The learned phrasings file (QABOT_LEARNED), and the reloader that serves what is added.
@@ -70,6 +69,16 @@ class Deps:
         self.votes = VoteStore(self.store)
         self.questions = QuestionStore(self.store)
         self.keeper = QuestionKeeper(self.questions, self.keep_questions_days)
+        self.jobs = JobRunner(
+            JobStore(self.store),
+            self.in_store,
+            lambda coro, name: self.tracker.spawn(coro, name=name),
+            self._recent,
+            on_store_failure=self._store_failed,
+            on_store_ok=self._store_answered,
+            metrics=self.metrics,
+            policy=JobPolicy.with_lease(self.reply_lease_seconds),
+        )
 
     async def reply(self, slack_text: str, user: str | None, surface: str | None = None) -> Reply:
         """The responder's reply to text as Slack sends it, computed on the matching threads;
@@ -152,12 +161,15 @@ class Deps:
                 self._store_failed(exc)
                 claimed = True
             else:
-                self._store_failing = False
+                self._store_answered()
         else:
             claimed = False
         if not claimed and self.metrics is not None:
             self.metrics.observe_duplicate()
         return claimed
+
+    def _store_answered(self) -> None:
+        self._store_failing = False
 
     def _store_failed(self, exc: BaseException) -> None:
         if self.metrics is not None:
@@ -204,3 +216,13 @@ def _log_failure(future: Future[Any]) -> None:
 def now() -> float:
     """The clock request latencies are measured with."""
     return time.perf_counter()
+
+
+def received_now() -> float:
+    """When a request arrived, as kept in its job (wall clock: the job may run elsewhere)."""
+    return time.time()
+
+
+def started_at(received: float) -> float:
+    """The ``now()`` reading of a request that arrived at wall-clock time ``received``."""
+    return now() - max(0.0, time.time() - received)

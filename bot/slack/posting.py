@@ -27,7 +27,54 @@ log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
-    """A reply could not be delivered even after retries."""
+    """A reply was not delivered: for good, or (``transient``) worth trying again later.
+
+    ``unanswered`` means the request may have reached Slack although no answer came back, so a
+    post may be there already.
+    """
+
+    def __init__(self, message: str, *, transient: bool = False, unanswered: bool = False):
+        super().__init__(message)
+        self.transient = transient
+        self.unanswered = unanswered
+
+
+# Web API errors that say "later", not "never".
+TRANSIENT_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+# Marks a reply post with the job it answers, so a retry can find it (see find_reply).
+REPLY_EVENT_TYPE = "qabot_reply"
+
+
+def reply_metadata(job_key: str) -> dict[str, Any]:
+    """Message metadata naming the job a post answers."""
+    return {"event_type": REPLY_EVENT_TYPE, "event_payload": {"job": job_key}}
+
+
+def is_reply_to(message: dict[str, Any], job_key: str) -> bool:
+    """True when a message read back from Slack is the post answering ``job_key``."""
+    meta = message.get("metadata") or {}
+    return (
+        meta.get("event_type") == REPLY_EVENT_TYPE
+        and (meta.get("event_payload") or {}).get("job") == job_key
+    )
+
+
+def api_failure(method: str, exc: SlackApiError) -> DeliveryError:
+    """What a Web API error means for trying again."""
+    status = exc.response.status_code
+    error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+    transient = status == 429 or status >= 500 or error in TRANSIENT_ERRORS
+    return DeliveryError(f"{method} failed: {error or f'HTTP {status}'}", transient=transient)
+
+
+def connection_failure(method: str, exc: BaseException) -> DeliveryError:
+    """A call that got no answer: worth trying again; it may have arrived unless it was never
+    connected."""
+    unanswered = not isinstance(exc, aiohttp.ClientConnectorError)
+    name = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    return DeliveryError(f"{method}: {name}", transient=True, unanswered=unanswered)
 
 
 class ConnectionRetry(AsyncRetryHandler):
@@ -112,22 +159,55 @@ class Poster:
     async def close(self) -> None:
         await self.session.close()
 
-    async def post(self, channel: str, message: Message, thread_ts: str | None = None) -> str:
-        """Post to a channel (in a thread when ``thread_ts`` is set); returns the message ts."""
+    async def post(
+        self,
+        channel: str,
+        message: Message,
+        thread_ts: str | None = None,
+        job_key: str | None = None,
+    ) -> str:
+        """Post to a channel (in a thread when ``thread_ts`` is set), marked as the reply to
+        ``job_key`` when given; returns the message ts."""
+        method = "chat.postMessage"
         try:
             response = await self.client.chat_postMessage(
                 channel=channel,
                 thread_ts=thread_ts,
                 text=message["text"],
                 blocks=message.get("blocks"),
+                metadata=reply_metadata(job_key) if job_key else None,
                 unfurl_links=False,
                 unfurl_media=False,
             )
         except SlackApiError as exc:
             if self.metrics is not None:
-                self.metrics.observe_api_error("chat.postMessage", exc.response.status_code)
-            raise DeliveryError(f"chat.postMessage failed: {exc.response.get('error')}") from None
+                self.metrics.observe_api_error(method, exc.response.status_code)
+            raise api_failure(method, exc) from None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise connection_failure(method, exc) from None
         return str(response.get("ts", ""))
+
+    async def find_reply(
+        self, channel: str, thread_ts: str | None, job_key: str, since: float
+    ) -> str | None:
+        """The ts of the post answering ``job_key`` if an earlier attempt got it out; None when
+        there is none, or Slack cannot be asked (the caller then posts: see the README)."""
+        try:
+            if thread_ts:
+                response = await self.client.conversations_replies(
+                    channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
+                )
+            else:
+                response = await self.client.conversations_history(
+                    channel=channel, oldest=f"{since:.6f}", include_all_metadata=True, limit=200
+                )
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            log.warning("cannot look for an earlier reply (%s); posting it", type(exc).__name__)
+            return None
+        for found in response.get("messages") or []:
+            if is_reply_to(found, job_key):
+                return str(found.get("ts"))
+        return None
 
     async def suggest_prompts(
         self, channel: str, thread_ts: str, prompts: Sequence[Prompt], title: str
@@ -158,6 +238,14 @@ class Poster:
 
     async def _webhook(self, url: str, payload: dict[str, Any]) -> None:
         client = AsyncWebhookClient(url, session=self.session, retry_handlers=retry_handlers())
-        response = await client.send_dict(payload)
-        if response.status_code != 200:
-            raise DeliveryError(f"response_url answered {response.status_code}: {response.body}")
+        try:
+            response = await client.send_dict(payload)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise connection_failure("response_url", exc) from None
+        status = response.status_code
+        if status != 200:
+            # 404 is an expired or used-up URL: no later try can work.
+            raise DeliveryError(
+                f"response_url answered {status}: {response.body}",
+                transient=status == 429 or status >= 500,
+            )

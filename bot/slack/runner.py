@@ -82,6 +82,7 @@ def serve(args: argparse.Namespace) -> int:
         socket_grace=float(settings.socket_grace_seconds),
         metrics_port=settings.metrics_port,
         keep_questions_days=settings.keep_questions_days,
+        reply_lease_seconds=settings.reply_lease_seconds,
         maintainers=settings.maintainers,
         learned=settings.learned,
     )

@@ -51,6 +51,7 @@ class ServerOptions:
     socket_grace: float = DEFAULT_GRACE_SECONDS
     metrics_port: int | None = None
     keep_questions_days: int = 0  # QABOT_KEEP_QUESTIONS_DAYS: 0 keeps no question text
+    reply_lease_seconds: int = 20  # QABOT_REPLY_LEASE_SECONDS
     maintainers: tuple[str, ...] = ()  # QABOT_MAINTAINERS: the Home tab's question queue
     learned: Path | None = None  # QABOT_LEARNED: where "Add as phrasing" writes
 
@@ -105,11 +106,14 @@ class BotServer:
             self.options.api_url,
             metrics=self.metrics,
             keep_questions_days=self.options.keep_questions_days,
+            reply_lease_seconds=self.options.reply_lease_seconds,
             maintainers=self.options.maintainers,
             learned=self.options.learned,
             reloader=self.reloader,
         )
         await _check_token(identity.learn(), "SLACK_BOT_TOKEN")
+        # Retries, and the jobs of a process that died, from the first moment on.
+        self.services.append(self.deps.jobs.sweep)
         health = Health(
             self.responder,
             self.store,

@@ -1,11 +1,12 @@
 """A stand-in of the Slack Web API and of response_url endpoints: records every call.
 
 Each call can be scripted to fail first (429 with Retry-After, 500, a Slack error body), to
-answer slowly, or to post and then drop the connection; a method can be refused for good, as a
-workspace without a feature refuses it; tests await calls instead of sleeping. Posted messages
-are kept, and ``conversations.history`` answers from them. ``assistant.threads.setSuggestedPrompts``
-is checked against what Slack documents (a channel, a thread, one to four prompts, each with a
-title and a message) and refused with ``invalid_arguments`` otherwise.
+answer slowly, or to post and then drop the connection; a method can be down (500) for a
+while, or refused for good, as a workspace without a feature refuses it; tests await calls
+instead of sleeping. Posted messages are kept, and ``conversations.history`` and
+``conversations.replies`` answer from them. ``assistant.threads.setSuggestedPrompts`` is checked
+against what Slack documents (a channel, a thread, one to four prompts, each with a title and a
+message) and refused with ``invalid_arguments`` otherwise.
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ class Post:
     text: str | None
     blocks: Any
     metadata: dict[str, Any] | None
+    thread_ts: str | None = None
 
 
 Handler = Callable[[dict[str, Any]], dict[str, Any]]
@@ -117,6 +119,7 @@ class FakeSlackApi:
         self._script: dict[str, deque[Scripted]] = defaultdict(deque)
         self._refused: dict[str, str] = {}
         self._failing: dict[str, str] = {}
+        self._down_until: dict[str, float] = {}
         self._changed = asyncio.Condition()
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -162,6 +165,13 @@ class FakeSlackApi:
         """Every later call of ``method`` is refused with this Slack error (``missing_scope``)."""
         self._failing[method] = error
 
+    def outage(self, method: str, seconds: float) -> None:
+        """Every call of ``method`` (or ``response_url``) in the next ``seconds`` gets a 500."""
+        self._down_until[method] = asyncio.get_running_loop().time() + seconds
+
+    def _is_down(self, method: str) -> bool:
+        return asyncio.get_running_loop().time() < self._down_until.get(method, 0.0)
+
     def suggested_prompts(self) -> list[dict[str, Any]]:
         """The bodies of the accepted setSuggestedPrompts calls, in order."""
         return [c.body for c in self.calls_to(SET_PROMPTS)]
@@ -176,6 +186,11 @@ class FakeSlackApi:
         """Every delivered message: posts, ephemerals, updates and response_url posts."""
         kinds = ("chat.postMessage", "chat.postEphemeral", "chat.update", RESPONSE_URL)
         return [c for c in self.calls if c.ok and c.method in kinds]
+
+    async def wait_until(self, ready: Callable[[], bool], within: float = WAIT_SECONDS) -> None:
+        """Wait until ``ready()`` holds, looking again at every recorded call."""
+        async with asyncio.timeout(within), self._changed:
+            await self._changed.wait_for(ready)
 
     async def wait_for(self, method: str, count: int = 1) -> list[Call]:
         """Wait until ``count`` successful calls of ``method`` were recorded."""
@@ -194,7 +209,7 @@ class FakeSlackApi:
         if refusal is not None:
             await self._record(Call(method, body, 200, request.path, headers, refusal))
             return web.json_response({"ok": False, "error": refusal})
-        scripted = self._next(method)
+        scripted = Scripted.server_error() if self._is_down(method) else self._next(method)
         if scripted.delay:
             await asyncio.sleep(scripted.delay)
         if scripted.then_drop:
@@ -234,7 +249,8 @@ class FakeSlackApi:
 
     async def _respond(self, request: web.Request) -> web.StreamResponse:
         body = await _read_body(request)
-        scripted = self._next(RESPONSE_URL)
+        down = self._is_down(RESPONSE_URL)
+        scripted = Scripted.server_error() if down else self._next(RESPONSE_URL)
         if scripted.delay:
             await asyncio.sleep(scripted.delay)
         status = scripted.status
@@ -284,6 +300,10 @@ class FakeSlackApi:
             return {"ok": True, "channel": body.get("channel"), "ts": ts}
         if method == "conversations.history":
             return {"ok": True, "messages": self._history(body), "has_more": False}
+        if method == "conversations.replies":
+            thread = str(body.get("ts"))
+            found = self._messages(body, lambda p: p.thread_ts == thread)
+            return {"ok": True, "messages": found[::-1], "has_more": False}
         if method in ("views.publish", "views.open", "views.update"):
             return {"ok": True, "view": self._view(method, body)}
         if method == "chat.postEphemeral":
@@ -311,21 +331,32 @@ class FakeSlackApi:
         if isinstance(metadata, str):  # a form-encoded post carries it as JSON text
             metadata = json.loads(metadata)
         ts = str(body.get("ts") or f"1700000000.{next(self._ts):06d}")
-        post = Post(str(body.get("channel")), ts, body.get("text"), body.get("blocks"), metadata)
+        thread = body.get("thread_ts") or None
+        post = Post(
+            str(body.get("channel")), ts, body.get("text"), body.get("blocks"), metadata, thread
+        )
         self.posts.append(post)
         return post
 
     def _history(self, body: dict[str, Any]) -> list[dict[str, Any]]:
-        """The channel's posts, newest first; ``oldest`` is ignored, as our ts are not times."""
+        """The channel's posts outside threads, newest first; ``oldest`` is ignored, as our ts
+        are not times."""
+        return self._messages(body, lambda p: p.thread_ts is None)
+
+    def _messages(
+        self, body: dict[str, Any], which: Callable[[Post], bool]
+    ) -> list[dict[str, Any]]:
         with_metadata = str(body.get("include_all_metadata", "")).lower() in {"1", "true"}
         return [
             {
                 "type": "message",
                 "ts": p.ts,
                 "text": p.text,
+                **({"thread_ts": p.thread_ts} if p.thread_ts else {}),
                 **({"metadata": p.metadata} if with_metadata and p.metadata else {}),
             }
             for p in reversed(self.posts_to(str(body.get("channel"))))
+            if which(p)
         ]
 
     async def _record(self, call: Call) -> None:

@@ -30,12 +30,15 @@ def test_manifest_asks_for_what_the_listeners_handle(path: Path) -> None:
     assert manifest["features"]["app_home"]["messages_tab_enabled"] is True
     assert manifest["features"]["app_home"]["messages_tab_read_only_enabled"] is False
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    # assistant:write sets the suggested prompts of an assistant thread (listeners/welcome.py).
+    # assistant:write sets the suggested prompts of an assistant thread (listeners/welcome.py);
+    # channels:history and groups:history read back a post whose answer was lost (posting.py).
     assert scopes == {
         "commands",
         "chat:write",
         "app_mentions:read",
         "im:history",
+        "channels:history",
+        "groups:history",
         "assistant:write",
     }
     settings = manifest["settings"]

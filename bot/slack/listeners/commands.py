@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from typing import Any
@@ -9,7 +10,9 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 
-from bot.slack.deps import Deps, keep_if_declined, now
+from bot.slack.deps import Deps, keep_if_declined, received_now, started_at
+from bot.slack.jobs import RESPONSE_URL_LIFETIME
+from bot.store import Job
 
 log = logging.getLogger(__name__)
 
@@ -17,25 +20,39 @@ SURFACE = "command"
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
+    deps.jobs.handle(SURFACE, functools.partial(answer_command, deps))
+
     @app.command(deps.responder.command)
     async def on_command(ack: AsyncAck, body: dict[str, Any]) -> None:
-        started = now()
+        received = received_now()
         await ack()
-        deps.after_ack(answer_command(deps, body, started), name="command")
+        if not body.get("response_url"):
+            log.warning("slash command without a response_url ignored")
+            return
+        job = deps.jobs.submit(
+            SURFACE, command_key(body), command_job(body, received), RESPONSE_URL_LIFETIME
+        )
+        deps.after_ack(job, name="command")
 
 
-async def answer_command(deps: Deps, body: dict[str, Any], started: float) -> None:
-    response_url = body.get("response_url")
-    if not response_url:
-        log.warning("slash command without a response_url ignored")
-        return
-    if not await deps.claim(command_key(body)):
-        return
-    text = body.get("text") or ""
-    reply = await deps.reply(text, body.get("user_id"), SURFACE)
-    await deps.poster.respond(response_url, reply.message, in_channel=reply.public)
-    deps.report(SURFACE, reply, started)
-    keep_if_declined(deps, text, reply, SURFACE)
+def command_job(body: dict[str, Any], received: float) -> dict[str, Any]:
+    """What answering the command needs, kept in its job."""
+    return {
+        "text": body.get("text") or "",
+        "user": body.get("user_id"),
+        "response_url": body["response_url"],
+        "received": received,
+    }
+
+
+async def answer_command(deps: Deps, job: Job, retried: bool) -> None:
+    # A response_url cannot be asked what it was sent: a retry after a lost answer may repeat
+    # the reply (README, "Nothing lost, nothing twice").
+    request = job.payload
+    reply = await deps.reply(request["text"], request["user"], SURFACE)
+    await deps.poster.respond(request["response_url"], reply.message, in_channel=reply.public)
+    deps.report(SURFACE, reply, started_at(request["received"]))
+    keep_if_declined(deps, request["text"], reply, SURFACE)
 
 
 def command_key(body: dict[str, Any]) -> str:

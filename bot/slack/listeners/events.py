@@ -3,14 +3,22 @@ thread when they have one, as a message in an assistant thread does)."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 
-from bot.slack.deps import Deps, keep_if_declined, now
+from bot.slack.deps import Deps, keep_if_declined, received_now, started_at
+from bot.slack.jobs import EVENT_LIFETIME
+from bot.store import Job
+
+SURFACES = ("mention", "dm")
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
+    for surface in SURFACES:
+        deps.jobs.handle(surface, functools.partial(answer_event, deps, surface))
+
     # Bolt acks an event when its listener returns, which these do at once: the reply follows
     # in a tracked task.
     @app.event("app_mention")
@@ -20,8 +28,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         if not is_from_person(event, context.bot_user_id):
             return
         thread = event.get("thread_ts") or event.get("ts")
-        work = answer_event(deps, body, event, "mention", thread, now())
-        deps.after_ack(work, name="mention")
+        deps.after_ack(submit(deps, body, event, "mention", thread), name="mention")
 
     @app.event("message")
     async def on_message(
@@ -32,7 +39,7 @@ def register(app: AsyncApp, deps: Deps) -> None:
         # A question asked in an assistant thread is answered there, where the person asked it;
         # a plain DM has no thread_ts and is answered in the DM itself.
         thread = event.get("thread_ts")
-        deps.after_ack(answer_event(deps, body, event, "dm", thread, now()), name="dm")
+        deps.after_ack(submit(deps, body, event, "dm", thread), name="dm")
 
 
 def is_from_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
@@ -45,19 +52,30 @@ def is_from_person(event: dict[str, Any], bot_user_id: str | None) -> bool:
     )
 
 
-async def answer_event(
-    deps: Deps,
-    body: dict[str, Any],
-    event: dict[str, Any],
-    surface: str,
-    thread_ts: str | None,
-    started: float,
+async def submit(
+    deps: Deps, body: dict[str, Any], event: dict[str, Any], surface: str, thread: str | None
 ) -> None:
+    received = received_now()
     key = body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}"
-    if not await deps.claim(f"event:{key}"):
+    request = {
+        "channel": event["channel"],
+        "thread_ts": thread,
+        "text": event.get("text") or "",
+        "user": event.get("user"),
+        "received": received,
+    }
+    await deps.jobs.submit(surface, f"event:{key}", request, EVENT_LIFETIME)
+
+
+async def answer_event(deps: Deps, surface: str, job: Job, retried: bool) -> None:
+    request = job.payload
+    channel, thread = request["channel"], request["thread_ts"]
+    # The post carries its job's key; after an attempt whose outcome is unknown, look first.
+    if retried and await deps.poster.find_reply(
+        channel, thread, job.key, job.created_at.timestamp()
+    ):
         return
-    text = event.get("text") or ""
-    reply = await deps.reply(text, event.get("user"), surface)
-    await deps.poster.post(event["channel"], reply.message, thread_ts=thread_ts)
-    deps.report(surface, reply, started)
-    keep_if_declined(deps, text, reply, surface)
+    reply = await deps.reply(request["text"], request["user"], surface)
+    await deps.poster.post(channel, reply.message, thread_ts=thread, job_key=job.key)
+    deps.report(surface, reply, started_at(request["received"]))
+    keep_if_declined(deps, request["text"], reply, surface)

@@ -1,0 +1,242 @@
+"""Reply jobs at work: each acked request is written to the store as a job and run at once; a
+reply Slack does not take is tried again with backoff, here or, if this process dies, by any
+process sharing the store once the lease runs out, until it is delivered or no longer wanted.
+
+While a job runs its lease is renewed, so a slow Slack never lets a second process take a job
+that is still being delivered. When the store cannot be reached the reply still goes out once,
+guarded by this process's memory of recent keys, but nothing is kept for a retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import os
+import socket
+import uuid
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.observability.metrics import Metrics
+from bot.slack.posting import DeliveryError
+from bot.slack.recent import RecentKeys
+from bot.store.jobs import Job, JobStore
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# A job's handler: deliver the reply, raising DeliveryError when Slack did not take it.
+# ``retried`` is True when an earlier attempt may have got the reply out already.
+Handler = Callable[[Job, bool], Awaitable[None]]
+InStore = Callable[..., Awaitable[Any]]
+
+# A response_url takes replies for 30 minutes. An event has no such limit, but an answer
+# arriving a day late answers nobody.
+RESPONSE_URL_LIFETIME = dt.timedelta(minutes=30)
+EVENT_LIFETIME = dt.timedelta(hours=6)
+# A store call that takes longer than this is given up and the reply goes out without it.
+STORE_TIMEOUT_S = 3.0
+
+
+@dataclass(frozen=True)
+class JobPolicy:
+    """Leases and backoff."""
+
+    # How long a job stays with a process that stopped renewing it: a crash delays the
+    # reply by about this much.
+    lease: dt.timedelta = dt.timedelta(seconds=20)
+    renew_every: float = 5.0
+    poll_seconds: float = 1.0
+    base_seconds: float = 1.0
+    max_seconds: float = 60.0
+
+    @classmethod
+    def with_lease(cls, seconds: float) -> JobPolicy:
+        """Leases of ``seconds``, renewed four times as often as they run out."""
+        return cls(lease=dt.timedelta(seconds=seconds), renew_every=seconds / 4)
+
+    def delay(self, attempt: int) -> dt.timedelta:
+        return dt.timedelta(seconds=min(self.base_seconds * 2 ** (attempt - 1), self.max_seconds))
+
+
+def default_owner() -> str:
+    """A name for this process in job leases: host, pid and a random tag."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class JobRunner:
+    """Writes, runs, retries and takes over reply jobs."""
+
+    def __init__(
+        self,
+        jobs: JobStore,
+        in_store: InStore,
+        spawn: Callable[[Coroutine[Any, Any, Any], str], object],
+        recent: RecentKeys,
+        *,
+        on_store_failure: Callable[[BaseException], None],
+        on_store_ok: Callable[[], None],
+        metrics: Metrics | None = None,
+        policy: JobPolicy | None = None,
+        owner: str | None = None,
+    ) -> None:
+        self.jobs = jobs
+        self.policy = policy or JobPolicy()
+        self.owner = owner or default_owner()
+        self.metrics = metrics
+        self._in_store = in_store
+        self._spawn = spawn
+        self._recent = recent
+        self._store_failed = on_store_failure
+        self._store_ok = on_store_ok
+        self._handlers: dict[str, Handler] = {}
+        self._sweep_failing = False
+
+    def handle(self, kind: str, handler: Handler) -> None:
+        """Run ``handler`` for jobs of ``kind``."""
+        self._handlers[kind] = handler
+
+    async def submit(
+        self, kind: str, key: str, payload: dict[str, Any], lifetime: dt.timedelta
+    ) -> None:
+        """Keep the request as a job and run it; a key seen before joins its job (nothing to
+        do: the job's holder delivers it)."""
+        if not self._recent.claim(key):
+            self._duplicate()
+            return
+        now = utcnow()
+        try:
+            job = await self._store(
+                self.jobs.enqueue,
+                key,
+                kind,
+                payload,
+                owner=self.owner,
+                lease_until=now + self.policy.lease,
+                expires_at=now + lifetime,
+                now=now,
+            )
+        except (TimeoutError, SQLAlchemyError) as exc:
+            self._store_failed(exc)
+            await self._deliver_once(Job(key, kind, payload, 0, now, now + lifetime))
+            return
+        self._store_ok()
+        if job is None:
+            self._duplicate()
+            return
+        await self._run(job, retried=False)
+
+    async def sweep(self, stop: asyncio.Event) -> None:
+        """Take due jobs (retries, and jobs whose holder died) until ``stop``."""
+        while not stop.is_set():
+            await self.sweep_once()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self.policy.poll_seconds):
+                    await stop.wait()
+
+    async def sweep_once(self) -> int:
+        """Start every job that is due now; returns how many were taken."""
+        now = utcnow()
+        taken = 0
+        try:
+            for key in await self._store(self.jobs.due, now):
+                lease_until = now + self.policy.lease
+                job = await self._store(self.jobs.take, key, self.owner, lease_until, now)
+                if job is None:
+                    continue  # another process took it first
+                taken += 1
+                if now >= job.expires_at:
+                    log.error("reply %s given up after %d tries: too late", key, job.attempts)
+                    await self._store(self.jobs.finish, key, self.owner, "expired")
+                    continue
+                self._spawn(self._run(job, retried=True), f"job {job.kind}")
+        except (TimeoutError, SQLAlchemyError) as exc:
+            if not self._sweep_failing:
+                log.warning("cannot look for due replies (%s); trying again", type(exc).__name__)
+            self._sweep_failing = True
+            return taken
+        self._sweep_failing = False
+        return taken
+
+    async def _run(self, job: Job, *, retried: bool) -> None:
+        attempt = job.attempts + 1
+        try:
+            still_ours = await self._store(
+                self.jobs.start_attempt, job.key, self.owner, attempt, utcnow() + self.policy.lease
+            )
+        except (TimeoutError, SQLAlchemyError) as exc:
+            self._store_failed(exc)
+            still_ours = True  # deliver now; the lease still keeps others off for a while
+        if not still_ours:
+            return
+        # An earlier attempt, or the process that held the job, may have posted already.
+        retried = retried or job.attempts > 0
+        renewing = asyncio.create_task(self._keep_lease(job.key))
+        try:
+            await self._handlers[job.kind](job, retried)
+        except DeliveryError as exc:
+            await self._failed(job, attempt, exc)
+            return
+        except Exception as exc:
+            # A fault of ours, not Slack's: trying again would fail again.
+            log.exception("reply %s failed", job.key)
+            await self._settle(job, f"{type(exc).__name__}: {exc}")
+            return
+        finally:
+            renewing.cancel()
+        await self._settle(job, None)
+
+    async def _failed(self, job: Job, attempt: int, exc: DeliveryError) -> None:
+        when = utcnow() + self.policy.delay(attempt)
+        if not exc.transient or when >= job.expires_at:
+            log.error("reply %s not delivered after %d tries: %s", job.key, attempt, exc)
+            await self._settle(job, str(exc))
+            return
+        log.warning("reply %s not delivered (%s); trying again at %s", job.key, exc, when)
+        if self.metrics is not None:
+            self.metrics.observe_reply_retry()
+        try:
+            await self._store(self.jobs.retry_at, job.key, self.owner, when, str(exc))
+        except (TimeoutError, SQLAlchemyError) as store_exc:
+            # The lease runs out by itself and the sweep takes the job then.
+            self._store_failed(store_exc)
+
+    async def _settle(self, job: Job, error: str | None) -> None:
+        if self.metrics is not None:
+            self.metrics.observe_reply_job(delivered=error is None)
+        try:
+            await self._store(self.jobs.finish, job.key, self.owner, error)
+        except (TimeoutError, SQLAlchemyError) as exc:
+            # Left pending, the job is taken again after its lease; the handler then looks
+            # for the post before posting (where Slack lets it look).
+            self._store_failed(exc)
+
+    async def _keep_lease(self, key: str) -> None:
+        while True:
+            await asyncio.sleep(self.policy.renew_every)
+            with contextlib.suppress(TimeoutError, SQLAlchemyError):
+                await self._store(self.jobs.renew, key, self.owner, utcnow() + self.policy.lease)
+
+    async def _deliver_once(self, job: Job) -> None:
+        """Without the store: one delivery, no retries kept."""
+        try:
+            await self._handlers[job.kind](job, False)
+        except DeliveryError as exc:
+            log.error("reply %s not delivered (store down: no retry): %s", job.key, exc)
+
+    async def _store(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        result: T = await asyncio.wait_for(self._in_store(work, *args, **kwargs), STORE_TIMEOUT_S)
+        return result
+
+    def _duplicate(self) -> None:
+        if self.metrics is not None:
+            self.metrics.observe_duplicate()
