@@ -116,8 +116,11 @@ def texts_of(view: dict[str, Any]) -> str:
 
 
 async def settle(bot: BotServer) -> None:
+    """Wait for the replies in flight, then for the store writes they queued (the query log is
+    written off the reply path, on the store's one thread: a call queued after them runs last)."""
     assert bot.deps is not None
     assert await bot.deps.tracker.drain(10)
+    await bot.deps.in_store(lambda: None)
 
 
 async def open_home(
