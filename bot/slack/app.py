@@ -16,7 +16,7 @@ from bot.responder import Responder
 from bot.slack.deps import Deps
 from bot.slack.identity import Identity
 from bot.slack.listeners import register_listeners
-from bot.slack.posting import Poster, web_client
+from bot.slack.posting import CONNECTIONS, Poster, web_client
 from bot.store import Store
 
 # Seconds one Web API or response_url request may take before it counts as failed.
@@ -41,7 +41,10 @@ def build_app(
 
     ``maintainers`` see and work the question queue on the Home tab; what they add goes to the
     ``learned`` file, served once ``reloader`` has reloaded it."""
-    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT))
+    session = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=CONNECTIONS),
+        timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT),
+    )
     client = web_client(bot_token, api_url, session, metrics)
     poster = Poster(client, session, metrics)
     deps = Deps(

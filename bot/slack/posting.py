@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -24,6 +25,10 @@ from bot.render.blocks import Message
 from bot.render.prompts import Prompt
 
 log = logging.getLogger(__name__)
+
+# Connections to Slack at once, in the shared pool and so in the poster's queue (aiohttp's
+# default pool size).
+CONNECTIONS = 100
 
 
 class DeliveryError(Exception):
@@ -155,6 +160,10 @@ class Poster:
         self.metrics = metrics
         # One pool for every post: a new session per reply would cost a connection each time.
         self.session = session
+        # The SDK's timeout counts the wait for a pooled connection too: in a burst, replies
+        # queued behind a slow Slack would time out unsent. They queue here instead, where
+        # waiting costs nothing, and each is timed only once it has a connection.
+        self._slots = asyncio.Semaphore(CONNECTIONS)
 
     async def close(self) -> None:
         await self.session.close()
@@ -170,15 +179,16 @@ class Poster:
         ``job_key`` when given; returns the message ts."""
         method = "chat.postMessage"
         try:
-            response = await self.client.chat_postMessage(
-                channel=channel,
-                thread_ts=thread_ts,
-                text=message["text"],
-                blocks=message.get("blocks"),
-                metadata=reply_metadata(job_key) if job_key else None,
-                unfurl_links=False,
-                unfurl_media=False,
-            )
+            async with self._slots:
+                response = await self.client.chat_postMessage(
+                    channel=channel,
+                    thread_ts=thread_ts,
+                    text=message["text"],
+                    blocks=message.get("blocks"),
+                    metadata=reply_metadata(job_key) if job_key else None,
+                    unfurl_links=False,
+                    unfurl_media=False,
+                )
         except SlackApiError as exc:
             if self.metrics is not None:
                 self.metrics.observe_api_error(method, exc.response.status_code)
@@ -193,14 +203,18 @@ class Poster:
         """The ts of the post answering ``job_key`` if an earlier attempt got it out; None when
         there is none, or Slack cannot be asked (the caller then posts: see the README)."""
         try:
-            if thread_ts:
-                response = await self.client.conversations_replies(
-                    channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
-                )
-            else:
-                response = await self.client.conversations_history(
-                    channel=channel, oldest=f"{since:.6f}", include_all_metadata=True, limit=200
-                )
+            async with self._slots:
+                if thread_ts:
+                    response = await self.client.conversations_replies(
+                        channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
+                    )
+                else:
+                    response = await self.client.conversations_history(
+                        channel=channel,
+                        oldest=f"{since:.6f}",
+                        include_all_metadata=True,
+                        limit=200,
+                    )
         except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
             log.warning("cannot look for an earlier reply (%s); posting it", type(exc).__name__)
             return None
@@ -215,9 +229,10 @@ class Poster:
         """Set Slack's suggested prompts in an assistant thread; DeliveryError when refused."""
         method = "assistant.threads.setSuggestedPrompts"
         try:
-            await self.client.assistant_threads_setSuggestedPrompts(
-                channel_id=channel, thread_ts=thread_ts, prompts=list(prompts), title=title
-            )
+            async with self._slots:
+                await self.client.assistant_threads_setSuggestedPrompts(
+                    channel_id=channel, thread_ts=thread_ts, prompts=list(prompts), title=title
+                )
         except SlackApiError as exc:
             if self.metrics is not None:
                 self.metrics.observe_api_error(method, exc.response.status_code)
@@ -239,7 +254,8 @@ class Poster:
     async def _webhook(self, url: str, payload: dict[str, Any]) -> None:
         client = AsyncWebhookClient(url, session=self.session, retry_handlers=retry_handlers())
         try:
-            response = await client.send_dict(payload)
+            async with self._slots:
+                response = await client.send_dict(payload)
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise connection_failure("response_url", exc) from None
         status = response.status_code

@@ -8,8 +8,12 @@ import signal
 from pathlib import Path
 
 import aiohttp
+import pytest
+from sqlalchemy import make_url
 
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi, Scripted
+from tests.fakes.socket_mode import FakeSocketMode
+from tests.fakes.tcp_proxy import TcpProxy
 from tests.slack.slack_requests import CHANNEL, SlackSender, command_body, event_body, mention
 from tests.slack.test_runner import http_port, reaped, serve_env, start_serve
 
@@ -133,3 +137,127 @@ async def test_a_replica_takes_over_the_replies_of_one_killed_mid_reply(
         await delivered(slack_api, 2)
     assert [c.path for c in slack_api.calls_to(RESPONSE_URL)] == ["/respond/r1"]
     assert len(slack_api.posts_to(CHANNEL)) == 1
+
+
+async def test_a_burst_while_slack_is_slow_is_answered_once_each_without_timeouts(
+    slack_api: FakeSlackApi, tmp_path: Path
+) -> None:
+    # 400 replies, Slack taking 10 s over each: four rounds of the 100 pooled connections.
+    burst = 400
+    slack_api.script(RESPONSE_URL, *[Scripted.slow(10.0)] * burst)
+    async with reaped(await serve(slack_api, tmp_path)) as proc:
+        port = await http_port(proc)
+        async with aiohttp.ClientSession() as session:
+            bot = sender(session, port)
+
+            async def ask(n: int) -> int:
+                url = slack_api.response_url(f"r{n}")
+                return (await bot.command(command_body("Q7", url, trigger_id=f"t{n}")))[0]
+
+            assert await asyncio.gather(*(ask(n) for n in range(burst))) == [200] * burst
+            await delivered(slack_api, burst, within=120)
+            async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
+                metrics = await response.text()
+    assert answered_keys(slack_api) == sorted(f"/respond/r{n}" for n in range(burst))
+    # None waited out its timeout in the connection pool and had to be tried again.
+    assert "qabot_reply_retries_total 0.0" in metrics
+
+
+async def test_slack_refusing_connections_holds_replies_back_until_it_listens_again(
+    slack_api: FakeSlackApi, tmp_path: Path
+) -> None:
+    async with reaped(await serve(slack_api, tmp_path)) as proc:
+        port = await http_port(proc)
+        await slack_api.stop()  # nothing listens on Slack's port: connections are refused
+        async with aiohttp.ClientSession() as session:
+            bot = sender(session, port)
+            for n in range(3):
+                url = slack_api.response_url(f"r{n}")
+                assert (await bot.command(command_body("Q7", url, trigger_id=f"t{n}")))[0] == 200
+                ts = f"1700000100.00010{n}"
+                assert (await bot.event(event_body(mention("Q3", ts=ts), f"Ev{n}")))[0] == 200
+            await asyncio.sleep(6.0)
+            await slack_api.start(port=slack_api.port)
+            await delivered(slack_api, 6)
+    expected = [f"/respond/r{n}" for n in range(3)] + [f"1700000100.00010{n}" for n in range(3)]
+    assert answered_keys(slack_api) == sorted(expected)
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+async def test_with_the_database_down_questions_are_still_answered_once(
+    slack_api: FakeSlackApi, tmp_path: Path, store_url: str
+) -> None:
+    database = make_url(store_url)
+    proxy = TcpProxy(database.host or "127.0.0.1", database.port or 5432)
+    await proxy.start()
+    through = database.set(host="127.0.0.1", port=proxy.port)
+    env = serve_env(
+        slack_api,
+        tmp_path,
+        QABOT_REPLY_LEASE_SECONDS=LEASE,
+        QABOT_DATABASE_URL=through.render_as_string(hide_password=False),
+    )
+    async with reaped(await start_serve(env, tmp_path, "--http", "--port", "0")) as proc:
+        port = await http_port(proc)
+        async with aiohttp.ClientSession() as session:
+            bot = sender(session, port)
+            assert (await bot.health())[1]["status"] == "ok"
+            await proxy.cut()
+            for n in range(4):
+                url = slack_api.response_url(f"r{n}")
+                assert (await bot.command(command_body("Q7", url, trigger_id=f"t{n}")))[0] == 200
+                ts = f"1700000100.00010{n}"
+                event = event_body(mention("Q3", ts=ts), f"Ev{n}")
+                assert (await bot.event(event))[0] == 200
+                assert (await bot.event(event, retry=1))[0] == 200  # Slack's retry: not again
+            await delivered(slack_api, 8)
+            status, health = await bot.health()
+            assert (status, health["status"]) == (200, "degraded")
+            await proxy.restore()
+            url = slack_api.response_url("after")
+            assert (await bot.command(command_body("Q7", url, trigger_id="t-after")))[0] == 200
+            await delivered(slack_api, 9)
+            assert (await bot.health())[1]["status"] == "ok"
+    await proxy.cut()
+    expected = [f"/respond/r{n}" for n in range(4)] + [f"1700000100.00010{n}" for n in range(4)]
+    assert answered_keys(slack_api) == sorted([*expected, "/respond/after"])
+
+
+async def started_socket_mode(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    proc = await start_serve(env, cwd, "--port", "0")
+    assert proc.stdout is not None
+    async with asyncio.timeout(20):
+        banner = (await proc.stdout.readline()).decode()
+    assert "serving in socket mode" in banner, banner
+    return proc
+
+
+async def test_in_socket_mode_an_outage_and_a_kill_still_give_one_reply_each(
+    slack_api: FakeSlackApi, tmp_path: Path
+) -> None:
+    link = FakeSocketMode(slack_api)
+    await link.start()
+    env = serve_env(
+        slack_api, tmp_path, QABOT_REPLY_LEASE_SECONDS=LEASE, SLACK_APP_TOKEN="xapp-1-test"
+    )
+    try:
+        async with reaped(await started_socket_mode(env, tmp_path)) as first:
+            await link.wait_connected(1)
+            # Slack answers 500 to every post for a while; one reply is slowed down, and the
+            # bot is killed while it is on its way.
+            slack_api.outage("chat.postMessage", 4.0)
+            ts = "1700000100.000100"
+            event = event_body(mention("Q3", ts=ts), "Ev1")
+            await link.wait_ack(await link.deliver("events_api", event))
+            slack_api.script(RESPONSE_URL, Scripted.slow(2.0))
+            body = command_body("Q7", slack_api.response_url("r1"), trigger_id="t1")
+            await link.wait_ack(await link.deliver("slash_commands", body))
+            await asyncio.sleep(0.8)
+            first.send_signal(signal.SIGKILL)
+            await first.wait()
+        async with reaped(await started_socket_mode(env, tmp_path)):
+            await link.wait_connected(2)
+            await delivered(slack_api, 2)
+    finally:
+        await link.stop()
+    assert answered_keys(slack_api) == ["/respond/r1", ts]
