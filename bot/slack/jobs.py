@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # A job's handler: deliver the reply, raising DeliveryError when Slack did not take it.
-# ``retried`` is True when an earlier attempt may have got the reply out already.
+# ``retried`` is True for a job taken from the store: an earlier attempt, or the process that
+# held the job before, may have got the reply out already.
 Handler = Callable[[Job, bool], Awaitable[None]]
 InStore = Callable[..., Awaitable[Any]]
 
@@ -127,7 +128,7 @@ class JobRunner:
             )
         except (TimeoutError, SQLAlchemyError) as exc:
             self._store_failed(exc)
-            await self._deliver_once(Job(key, kind, payload, 0, now, now + lifetime))
+            await self._deliver_once(Job(key, kind, payload, 1, now, now + lifetime))
             return
         self._store_ok()
         if job is None:
@@ -168,18 +169,23 @@ class JobRunner:
         return taken
 
     async def _run(self, job: Job, *, retried: bool) -> None:
-        attempt = job.attempts + 1
-        try:
-            still_ours = await self._store(
-                self.jobs.start_attempt, job.key, self.owner, attempt, utcnow() + self.policy.lease
-            )
-        except (TimeoutError, SQLAlchemyError) as exc:
-            self._store_failed(exc)
-            still_ours = True  # deliver now; the lease still keeps others off for a while
-        if not still_ours:
-            return
-        # An earlier attempt, or the process that held the job, may have posted already.
-        retried = retried or job.attempts > 0
+        """Run a job: a new one (its attempt counted as it was written) or a taken one."""
+        attempt = job.attempts
+        if retried:
+            attempt += 1
+            try:
+                still_ours = await self._store(
+                    self.jobs.start_attempt,
+                    job.key,
+                    self.owner,
+                    attempt,
+                    utcnow() + self.policy.lease,
+                )
+            except (TimeoutError, SQLAlchemyError) as exc:
+                self._store_failed(exc)
+                still_ours = True  # deliver now; the lease still keeps others off for a while
+            if not still_ours:
+                return
         renewing = asyncio.create_task(self._keep_lease(job.key))
         try:
             await self._handlers[job.kind](job, retried)

@@ -80,8 +80,9 @@ class JobStore:
         expires_at: dt.datetime,
         now: dt.datetime,
     ) -> Job | None:
-        """The new job, leased to ``owner``; None when the key has a job already."""
-        job = Job(key[:255], kind, payload, 0, now, expires_at)
+        """The new job, leased to ``owner`` with its first attempt counted (it is run at once);
+        None when the key has a job already."""
+        job = Job(key[:255], kind, payload, 1, now, expires_at)
         try:
             with self.engine.begin() as conn:
                 conn.execute(
@@ -92,7 +93,7 @@ class JobStore:
                         status=PENDING,
                         owner=owner,
                         lease_until=lease_until,
-                        attempts=0,
+                        attempts=1,
                         created_at=now,
                         expires_at=expires_at,
                     )

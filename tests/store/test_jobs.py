@@ -28,9 +28,9 @@ def enqueue(jobs: JobStore, key: str = "command:t1", owner: str = "A", now: dt.d
 def test_a_key_gets_one_job_and_a_redelivery_joins_it(store: Store) -> None:
     jobs = JobStore(store)
     job = enqueue(jobs)
-    assert job is not None and job.payload == PAYLOAD and job.attempts == 0
+    assert job is not None and job.payload == PAYLOAD and job.attempts == 1  # run at once
     assert enqueue(jobs, owner="B") is None
-    assert jobs.status("command:t1") == ("pending", 0, None)
+    assert jobs.status("command:t1") == ("pending", 1, None)
 
 
 def test_a_held_job_is_not_due_and_cannot_be_taken(store: Store) -> None:
@@ -44,7 +44,7 @@ def test_a_held_job_is_not_due_and_cannot_be_taken(store: Store) -> None:
 def test_a_job_whose_lease_ran_out_is_taken_by_exactly_one_process(store: Store) -> None:
     jobs = JobStore(store)
     enqueue(jobs)
-    assert jobs.start_attempt("command:t1", "A", 1, T0 + LEASE)
+    assert jobs.start_attempt("command:t1", "A", 2, T0 + LEASE)
     later = T0 + LEASE + dt.timedelta(seconds=1)
     assert jobs.due(later) == ["command:t1"]
     with ThreadPoolExecutor(4) as pool:
@@ -52,9 +52,9 @@ def test_a_job_whose_lease_ran_out_is_taken_by_exactly_one_process(store: Store)
             pool.map(lambda owner: jobs.take("command:t1", owner, later + LEASE, later), "BCDE")
         )
     [winner] = [job for job in taken if job is not None]
-    assert winner.attempts == 1 and winner.payload == PAYLOAD
+    assert winner.attempts == 2 and winner.payload == PAYLOAD
     # The first holder has lost it: it can no longer count attempts or settle the job.
-    assert not jobs.start_attempt("command:t1", "A", 2, later + LEASE)
+    assert not jobs.start_attempt("command:t1", "A", 3, later + LEASE)
     assert not jobs.finish("command:t1", "A")
 
 
@@ -65,7 +65,7 @@ def test_a_retry_gives_the_lease_up_until_its_time(store: Store) -> None:
     assert jobs.retry_at("command:t1", "A", when, "response_url answered 500")
     assert jobs.due(when - dt.timedelta(seconds=1)) == []
     assert jobs.due(when) == ["command:t1"]
-    assert jobs.status("command:t1") == ("pending", 0, "response_url answered 500")
+    assert jobs.status("command:t1") == ("pending", 1, "response_url answered 500")
 
 
 def test_finished_jobs_are_never_due_and_are_purged_after_a_day(store: Store) -> None:
