@@ -1,10 +1,13 @@
-"""Ack latency of ``qabot serve --http`` beside a Bolt app that only acks, in one run.
+"""Ack and reply latency of ``qabot serve --http`` beside two Bolt apps, in one run.
 
-Three subprocesses on loopback: qabot, the ack-only floor, and the Web API stand-in (which also
-takes the response_url posts; in its own process it never competes with this client for the
-GIL). Signed slash commands go out at concurrency 20, alternating between the two servers in
-rounds so drift hits both alike; qabot's replies of a round land before the next round starts.
-Prints p50/p99 ack latency, their ratio, and whether every reply arrived exactly once.
+Four subprocesses on loopback: qabot; a Bolt app that only acks (the floor for acks); a Bolt app
+that acks and posts a fixed reply to the response_url (the floor for replies); and the Web API
+stand-in, which takes the response_url posts and notes when each arrived (in its own process it
+never competes with this client for the GIL). Signed slash commands go out at concurrency 20,
+alternating between the servers in rounds so drift hits all alike; the replies of a round land
+before the next round starts. Prints p50/p99 ack latency and reply latency (from sending the
+command to its reply reaching the stand-in), their ratios, and whether every reply arrived
+exactly once.
 
     .venv/bin/python bench/http_bench.py [--requests 1000] [--concurrency 20] [--rounds 20]
 """
@@ -81,6 +84,21 @@ asyncio.run(serve())
 """
 
 
+# The floor for replies: what a Bolt app does to answer at all, acking and then posting a
+# fixed text through ``respond`` in Bolt's usual mode (the listener goes on after the ack).
+FIXED_REPLY_APP = (
+    FLOOR_APP.replace("process_before_response=True", "process_before_response=False")
+    .replace(
+        """    async def only_ack(ack):
+        await ack()""",
+        """    async def only_ack(ack, respond):
+        await ack()
+        await respond(text="A fixed reply.", response_type="in_channel")""",
+    )
+    .replace("floor: serving", "fixed reply: serving")
+)
+
+
 @dataclass
 class Target:
     name: str
@@ -88,6 +106,8 @@ class Target:
     port: int
     latencies: list[float] = field(default_factory=list)
     cpu_seconds: float = 0.0
+    # When each command went out (wall clock, as the stand-in notes arrivals), by response_url.
+    sent: dict[str, float] = field(default_factory=dict)
 
     def cpu_now(self) -> float:
         """CPU time used by the process so far (Linux /proc; 0 where it is unavailable)."""
@@ -126,8 +146,10 @@ async def fire(
 
     async def worker() -> None:
         while queue:
-            raw = form(queue.popleft())
+            body = queue.popleft()
+            raw = form(body)
             headers = signed_headers(raw, "application/x-www-form-urlencoded")
+            target.sent[body["response_url"].split("/respond", 1)[1]] = time.time()
             started = time.perf_counter()
             async with session.post(url, data=raw, headers=headers) as resp:
                 await resp.read()
@@ -139,17 +161,31 @@ async def fire(
     await asyncio.gather(*(worker() for _ in range(concurrency)))
 
 
+async def replies(session: aiohttp.ClientSession, fake_port: int, prefix: str) -> list[dict]:
+    """The successful response_url posts under ``prefix``, with when each arrived."""
+    async with session.get(f"http://127.0.0.1:{fake_port}/_calls") as resp:
+        calls = await resp.json()
+    return [
+        c
+        for c in calls
+        if c["method"] == RESPONSE_URL and c["status"] == 200 and c["path"].startswith(prefix)
+    ]
+
+
 async def delivered(
     session: aiohttp.ClientSession, fake_port: int, prefix: str
 ) -> collections.Counter[str]:
     """How many times each response_url under ``prefix`` was posted to successfully."""
-    async with session.get(f"http://127.0.0.1:{fake_port}/_calls") as resp:
-        calls = await resp.json()
-    return collections.Counter(
-        c["path"]
-        for c in calls
-        if c["method"] == RESPONSE_URL and c["status"] == 200 and c["path"].startswith(prefix)
-    )
+    return collections.Counter(c["path"] for c in await replies(session, fake_port, prefix))
+
+
+def reply_latencies(target: Target, calls: list[dict]) -> list[float]:
+    """Milliseconds from sending each command to its first reply reaching the stand-in."""
+    first: dict[str, float] = {}
+    for call in calls:
+        path = call["path"].split("/respond", 1)[1]
+        first[path] = min(first.get(path, call["at"]), call["at"])
+    return [(at - target.sent[path]) * 1000 for path, at in first.items() if path in target.sent]
 
 
 async def until_delivered(
@@ -182,6 +218,10 @@ async def run(requests: int, concurrency: int, rounds: int) -> int:
     qabot = await spawn("qabot serve --http", qabot_cmd, env, workdir / "qabot.log")
     floor_cmd = [sys.executable, "-c", FLOOR_APP]
     floor = await spawn("bolt ack-only floor", floor_cmd, env, workdir / "floor.log")
+    fixed_cmd = [sys.executable, "-c", FIXED_REPLY_APP]
+    fixed = await spawn("bolt fixed reply", fixed_cmd, env, workdir / "fixed.log")
+    targets = (qabot, floor, fixed)
+    tags = {qabot.name: "q", floor.name: "f", fixed.name: "x"}
 
     respond = f"http://127.0.0.1:{fake.port}/respond/"
     per_round = max(1, requests // rounds)
@@ -191,14 +231,14 @@ async def run(requests: int, concurrency: int, rounds: int) -> int:
         connector = aiohttp.TCPConnector(limit=concurrency * 2)
         async with aiohttp.ClientSession(connector=connector) as session:
             # Warm-up: first-request costs (auth.test, new connections) are not the steady state.
-            for target in (qabot, floor):
+            for target in targets:
                 warm = [command_body("Q1", f"{respond}w{target.port}-{i}") for i in range(20)]
                 await fire(session, target, warm, concurrency)
                 target.latencies.clear()
             await until_delivered(session, fake.port, f"/respond/w{qabot.port}-", 20)
             for r in range(rounds):
-                for target in (qabot, floor) if r % 2 == 0 else (floor, qabot):
-                    tag = "q" if target is qabot else "f"
+                for target in targets[r % 3 :] + targets[: r % 3]:
+                    tag = tags[target.name]
                     bodies = [
                         command_body(
                             QUESTIONS[(r * per_round + i) % len(QUESTIONS)],
@@ -208,16 +248,19 @@ async def run(requests: int, concurrency: int, rounds: int) -> int:
                     ]
                     cpu_before = target.cpu_now()
                     await fire(session, target, bodies, concurrency)
-                    if target is qabot:
-                        await until_delivered(session, fake.port, prefix, per_round * (r + 1))
+                    if target is not floor:
+                        mine = f"/respond/{tag}-"
+                        await until_delivered(session, fake.port, mine, per_round * (r + 1))
                     target.cpu_seconds += target.cpu_now() - cpu_before
             # SIGTERM drains the replies in flight; once qabot has exited, every reply is in.
             qabot.process.terminate()
             async with asyncio.timeout(60):
                 exit_code = await qabot.process.wait()
             counts = await delivered(session, fake.port, prefix)
+            qabot_replies = reply_latencies(qabot, await replies(session, fake.port, prefix))
+            fixed_replies = reply_latencies(fixed, await replies(session, fake.port, "/respond/x-"))
     finally:
-        for target in (qabot, floor, fake):
+        for target in (*targets, fake):
             if target.process.returncode is None:
                 target.process.kill()
                 await target.process.wait()
@@ -233,6 +276,12 @@ async def run(requests: int, concurrency: int, rounds: int) -> int:
     print(f"{qabot.name:24}{q50:>8.2f}ms{q99:>8.2f}ms")
     print(f"{floor.name:24}{f50:>8.2f}ms{f99:>8.2f}ms")
     print(f"{'ratio qabot/floor':24}{q50 / f50:>9.2f}x{q99 / f99:>9.2f}x")
+    r50, r99 = percentile(qabot_replies, 50), percentile(qabot_replies, 99)
+    x50, x99 = percentile(fixed_replies, 50), percentile(fixed_replies, 99)
+    print("reply latency, from sending the command to its reply reaching Slack:")
+    print(f"{qabot.name:24}{r50:>8.2f}ms{r99:>8.2f}ms")
+    print(f"{fixed.name:24}{x50:>8.2f}ms{x99:>8.2f}ms")
+    print(f"{'ratio qabot/fixed':24}{r50 / x50:>9.2f}x{r99 / x99:>9.2f}x")
     if qabot.cpu_seconds and floor.cpu_seconds:
         q_cpu, f_cpu = qabot.cpu_seconds * 1000 / sent, floor.cpu_seconds * 1000 / sent
         print(
@@ -245,7 +294,8 @@ async def run(requests: int, concurrency: int, rounds: int) -> int:
     )
     print(
         f"goals: ack p99 < 100 ms: {'met' if q99 < 100 else 'NOT met'}; "
-        f"p99 within 1.5x of the floor: {'met' if q99 <= 1.5 * f99 else 'NOT met'}"
+        f"p99 within 1.5x of the floor: {'met' if q99 <= 1.5 * f99 else 'NOT met'}; "
+        f"reply p99 within 3x of the fixed reply: {'met' if r99 <= 3 * x99 else 'NOT met'}"
     )
     return 0 if once == sent and exit_code == 0 else 1
 

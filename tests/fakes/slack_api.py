@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -73,7 +74,8 @@ class Scripted:
 class Call:
     """A request the bot made: the method (or ``response_url``), its body, our status.
 
-    ``error`` is the Slack error the stand-in answered with, if it refused the call.
+    ``error`` is the Slack error the stand-in answered with, if it refused the call; ``at`` is
+    when it arrived (wall clock, comparable across processes on one machine).
     """
 
     method: str
@@ -82,6 +84,7 @@ class Call:
     path: str
     headers: dict[str, str]
     error: str | None = None
+    at: float = field(default_factory=time.time)
 
     @property
     def ok(self) -> bool:
@@ -263,7 +266,10 @@ class FakeSlackApi:
 
     async def _list_calls(self, _request: web.Request) -> web.StreamResponse:
         return web.json_response(
-            [{"method": c.method, "path": c.path, "status": c.status} for c in self.calls]
+            [
+                {"method": c.method, "path": c.path, "status": c.status, "at": c.at}
+                for c in self.calls
+            ]
         )
 
     def _refusal(self, method: str, body: dict[str, Any], headers: dict[str, str]) -> str | None:
