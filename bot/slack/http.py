@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+from collections.abc import Sequence
 
 from aiohttp import web
+from aiohttp.typedefs import Middleware
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
@@ -14,6 +17,7 @@ from bot.endpoints import EVENTS_PATH, HEALTH_PATH, METRICS_PATH
 from bot.observability.health import public
 from bot.observability.metrics import Metrics
 from bot.observability.server import metrics_handler
+from bot.slack.guard import BODY_TIMEOUT_S
 from bot.slack.health import Health
 from bot.slack.inbound import BadBody, payload_text, signed
 
@@ -28,9 +32,10 @@ def build_web_app(
     health: Health,
     metrics: Metrics | None = None,
     signing_secret: str | None = None,
+    middlewares: Sequence[Middleware] = (),
 ) -> web.Application:
     """The served routes; without a Bolt app (Socket Mode) only /healthz and /metrics."""
-    web_app = web.Application(client_max_size=MAX_BODY)
+    web_app = web.Application(client_max_size=MAX_BODY, middlewares=list(middlewares))
     web_app.router.add_get(HEALTH_PATH, _health_handler(health))
     if metrics is not None:
         web_app.router.add_get(METRICS_PATH, metrics_handler(metrics))
@@ -45,7 +50,12 @@ def _events_handler(bolt: AsyncApp, secret: bytes):
     async def events(request: web.Request) -> web.StreamResponse:
         if (request.content_length or 0) > MAX_BODY:
             return _error(413, "body too large")
-        raw = await request.read()  # past MAX_BODY aiohttp stops reading and answers 413
+        try:
+            async with asyncio.timeout(BODY_TIMEOUT_S):
+                # Past MAX_BODY aiohttp stops reading and answers 413.
+                raw = await request.read()
+        except TimeoutError:
+            return _error(408, "body not received in time")
         if not signed(secret, raw, request.headers):
             return _error(401, "invalid signature")
         try:

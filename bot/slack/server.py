@@ -22,6 +22,7 @@ from bot.settings import DEFAULT_GRACE_SECONDS
 from bot.slack.app import build_app
 from bot.slack.config import Credentials, Mode
 from bot.slack.deps import Deps
+from bot.slack.guard import KEEPALIVE_S, ConnectionGuard, GuardedSite
 from bot.slack.health import Health
 from bot.slack.http import build_web_app
 from bot.slack.socket import SocketModeConnection
@@ -129,17 +130,26 @@ class BotServer:
                 ping_interval=self.options.socket_ping_interval,
             )
             health.socket_connected = self.socket.connected
+        guard = ConnectionGuard()
         web_app = build_web_app(
-            self.app if http_mode else None, health, self.metrics, self.creds.signing_secret
+            self.app if http_mode else None,
+            health,
+            self.metrics,
+            self.creds.signing_secret,
+            middlewares=[guard.middleware],
         )
         if self.options.metrics_port and self.metrics is not None:
             port = self.options.metrics_port
             self.services.append(functools.partial(serve_metrics, self.metrics, health.check, port))
         self._runner = web.AppRunner(
-            web_app, access_log=None, handle_signals=False, shutdown_timeout=ACK_DRAIN_SECONDS
+            web_app,
+            access_log=None,
+            handle_signals=False,
+            shutdown_timeout=ACK_DRAIN_SECONDS,
+            keepalive_timeout=KEEPALIVE_S,
         )
         await self._runner.setup()
-        await web.TCPSite(self._runner, self.options.host, self.options.port).start()
+        await GuardedSite(self._runner, self.options.host, self.options.port, guard).start()
         self.port = self._runner.addresses[0][1]
         if self.socket is not None:
             await _check_token(self.socket.start(), "SLACK_APP_TOKEN")

@@ -109,7 +109,8 @@ async def reaped(proc: asyncio.subprocess.Process) -> AsyncIterator[asyncio.subp
     finally:
         if proc.returncode is None:
             proc.kill()
-            await proc.wait()
+            # Draining the pipes too: a child that filled one would never be seen to end.
+            await proc.communicate()
 
 
 async def http_port(proc: asyncio.subprocess.Process) -> int:
