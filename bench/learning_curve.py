@@ -35,8 +35,9 @@ from bot.render.blocks import Message, escape  # noqa: E402
 from bot.render.feedback import FEEDBACK_BLOCK_ID, FeedbackValue  # noqa: E402
 from bot.responder import Responder  # noqa: E402
 from bot.slack.deps import Deps  # noqa: E402
-from bot.slack.listeners.commands import answer_command  # noqa: E402
-from bot.slack.listeners.feedback import record_vote  # noqa: E402
+from bot.slack.listeners import register_job_handlers  # noqa: E402
+from bot.slack.listeners.commands import submit_command  # noqa: E402
+from bot.slack.listeners.feedback import submit_vote  # noqa: E402
 from bot.slack.posting import Poster  # noqa: E402
 from bot.store import QuestionGroup, QuestionKind, Store  # noqa: E402
 
@@ -100,7 +101,7 @@ async def ask_all(deps: Deps, poster: RecordingPoster, traffic: list[LabelledQue
             "text": escape(query.text),  # Slack escapes &, < and > in what it sends
         }
         before = len(poster.sent)
-        await answer_command(deps, body, time.perf_counter())
+        await submit_command(deps, body, time.time())
         reply = poster.sent[before] if len(poster.sent) > before else None
         buttons = vote_buttons(reply)
         if reply is not None and buttons:
@@ -151,7 +152,7 @@ async def press(deps: Deps, message: Message, button: dict[str, Any], user: str,
         "container": {"channel_id": CHANNEL, "message_ts": f"{n}.000100"},
         "message": message,
     }
-    await record_vote(deps, body, button)
+    await submit_vote(deps, body, button)
 
 
 def handle(
@@ -235,6 +236,7 @@ async def run() -> None:
             learned=learned,
         )
         deps.reloader = ContentReloader(responder, CONTENT, semantics, watch=False, learned=learned)
+        register_job_handlers(deps)
         try:
             await learn(deps, poster, catalogue, traffic, held, learned)
         finally:

@@ -12,15 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from bot.content.models import Entry
 from bot.feedback.questions import QuestionKeeper
 from bot.observability.metrics import Metrics
 from bot.observability.report import report_request
 from bot.responder import Reply, ReplyKind, Responder, clean_query
 from bot.slack.escaping import unescape
-from bot.slack.jobs import STORE_TIMEOUT_S, JobPolicy, JobRunner
+from bot.slack.jobs import JobPolicy, JobRunner
 from bot.slack.posting import Poster
 from bot.slack.recent import RecentKeys
 from bot.slack.tasks import TaskTracker
@@ -49,10 +47,10 @@ class Deps:
     # The learned phrasings file (QABOT_LEARNED), and the reloader that serves what is added.
     learned: Path | None = None
     reloader: ContentReloader | None = None
-    # One thread for claims: database writes are serialised anyway, and fewer threads
+    # One thread for store calls: database writes are serialised anyway, and fewer threads
     # contending for the interpreter keep the acks on the event loop prompt.
-    _claims: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="claims")
+    _store_calls: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="store")
     )
 
     # Matching runs off the event loop, which keeps serving acks meanwhile. One thread: the
@@ -119,7 +117,7 @@ class Deps:
         if not self.keeper.keeps:
             return
         text = clean_query(unescape(slack_text))
-        future = self._claims.submit(
+        future = self._store_calls.submit(
             functools.partial(
                 self.keeper.keep,
                 text,
@@ -138,35 +136,11 @@ class Deps:
     async def in_store(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a store call on the store's thread, off the event loop."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._claims, lambda: work(*args, **kwargs))
+        return await loop.run_in_executor(self._store_calls, lambda: work(*args, **kwargs))
 
     def after_ack(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
         """Run reply work after the ack, tracked so shutdown waits for it."""
         self.tracker.spawn(coro, name=name)
-
-    async def claim(self, key: str) -> bool:
-        """True only for the first delivery of ``key``, across retries, redeliveries, replicas.
-
-        When the store fails or does not answer in time, the reply still goes out: this
-        process's memory of recent keys keeps Slack's retries from being answered twice, though
-        another replica may then answer one too.
-        """
-        first_here = self._recent.claim(key)
-        if first_here:
-            loop = asyncio.get_running_loop()
-            work = loop.run_in_executor(self._claims, self.store.claim_event, key)
-            try:
-                claimed = await asyncio.wait_for(work, STORE_TIMEOUT_S)
-            except (TimeoutError, SQLAlchemyError) as exc:
-                self._store_failed(exc)
-                claimed = True
-            else:
-                self._store_answered()
-        else:
-            claimed = False
-        if not claimed and self.metrics is not None:
-            self.metrics.observe_duplicate()
-        return claimed
 
     def _store_answered(self) -> None:
         self._store_failing = False
@@ -183,13 +157,13 @@ class Deps:
 
     def close(self) -> None:
         self._matching.shutdown(wait=True)
-        self._claims.shutdown(wait=True)  # a few query-log rows may still be queued
+        self._store_calls.shutdown(wait=True)  # a few query-log rows may still be queued
 
     def report(self, surface: str, reply: Reply, started: float) -> None:
         """Count and log the request, and add it to the query log off the reply path."""
         record = report_request(self.metrics, surface, reply, now() - started)
         if reply.match is not None:
-            future = self._claims.submit(
+            future = self._store_calls.submit(
                 self.store.record_query,
                 surface,
                 record.entry_id,

@@ -236,7 +236,9 @@ class Poster:
         except SlackApiError as exc:
             if self.metrics is not None:
                 self.metrics.observe_api_error(method, exc.response.status_code)
-            raise DeliveryError(f"{method} failed: {exc.response.get('error')}") from None
+            raise api_failure(method, exc) from None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise connection_failure(method, exc) from None
 
     async def respond(self, response_url: str, message: Message, *, in_channel: bool) -> None:
         """Answer through a response_url: in the channel for answers, else only to the asker."""

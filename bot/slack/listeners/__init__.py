@@ -1,4 +1,5 @@
-"""Bolt listeners by kind; ``register_listeners`` wires them all to one app."""
+"""Bolt listeners by kind; ``register_listeners`` wires them all to one app, and
+``register_job_handlers`` gives the job runner what runs each kind of reply."""
 
 from __future__ import annotations
 
@@ -18,7 +19,13 @@ from bot.slack.listeners import (
 )
 
 
+def register_job_handlers(deps: Deps) -> None:
+    for module in (commands, events, actions, feedback, shortcuts, welcome):
+        module.register_jobs(deps)
+
+
 def register_listeners(app: AsyncApp, deps: Deps) -> None:
+    register_job_handlers(deps)
     commands.register(app, deps)
     events.register(app, deps)
     actions.register(app, deps)

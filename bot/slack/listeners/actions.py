@@ -26,10 +26,13 @@ GONE = "That is no longer in the loaded content; try `{command} list`."
 SUGGESTION, PAGE = "suggestion", "more"
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
+def register_jobs(deps: Deps) -> None:
+    """The handlers of this module's reply jobs."""
     deps.jobs.handle(SUGGESTION, functools.partial(answer_suggestion, deps))
     deps.jobs.handle(PAGE, functools.partial(show_page, deps))
 
+
+def register(app: AsyncApp, deps: Deps) -> None:
     @app.action(re.compile(f"^{re.escape(SUGGEST_ACTION_PREFIX)}"))
     async def on_suggestion(ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
         received = received_now()

@@ -19,20 +19,26 @@ log = logging.getLogger(__name__)
 SURFACE = "command"
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
+def register_jobs(deps: Deps) -> None:
+    """The handlers of this module's reply jobs."""
     deps.jobs.handle(SURFACE, functools.partial(answer_command, deps))
 
+
+def register(app: AsyncApp, deps: Deps) -> None:
     @app.command(deps.responder.command)
     async def on_command(ack: AsyncAck, body: dict[str, Any]) -> None:
         received = received_now()
         await ack()
-        if not body.get("response_url"):
-            log.warning("slash command without a response_url ignored")
-            return
-        job = deps.jobs.submit(
-            SURFACE, command_key(body), command_job(body, received), RESPONSE_URL_LIFETIME
-        )
-        deps.after_ack(job, name="command")
+        deps.after_ack(submit_command(deps, body, received), name="command")
+
+
+async def submit_command(deps: Deps, body: dict[str, Any], received: float) -> None:
+    """Keep the command as a job and answer it."""
+    if not body.get("response_url"):
+        log.warning("slash command without a response_url ignored")
+        return
+    request = command_job(body, received)
+    await deps.jobs.submit(SURFACE, command_key(body), request, RESPONSE_URL_LIFETIME)
 
 
 def command_job(body: dict[str, Any], received: float) -> dict[str, Any]:

@@ -15,10 +15,13 @@ from bot.store import Job
 SURFACES = ("mention", "dm")
 
 
-def register(app: AsyncApp, deps: Deps) -> None:
+def register_jobs(deps: Deps) -> None:
+    """The handlers of this module's reply jobs."""
     for surface in SURFACES:
         deps.jobs.handle(surface, functools.partial(answer_event, deps, surface))
 
+
+def register(app: AsyncApp, deps: Deps) -> None:
     # Bolt acks an event when its listener returns, which these do at once: the reply follows
     # in a tracked task.
     @app.event("app_mention")

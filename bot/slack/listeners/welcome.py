@@ -22,6 +22,7 @@ first listener that matches it, so the Home tab's listener matches the other tab
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -32,15 +33,23 @@ from bot.content.models import Entry
 from bot.render.feedback import suggested_entries, welcome_message
 from bot.render.prompts import PROMPTS_TITLE, suggested_prompts
 from bot.slack.deps import Deps
+from bot.slack.jobs import EVENT_LIFETIME
 from bot.slack.posting import DeliveryError
+from bot.store import Job
 
 log = logging.getLogger(__name__)
 
 MESSAGES_TAB = "messages"
+THREAD = "assistant thread"
 
 
 async def is_messages_tab(event: dict[str, Any]) -> bool:
     return event.get("tab") == MESSAGES_TAB
+
+
+def register_jobs(deps: Deps) -> None:
+    """The handlers of this module's reply jobs."""
+    deps.jobs.handle(THREAD, functools.partial(start_thread, deps))
 
 
 def register(app: AsyncApp, deps: Deps) -> None:
@@ -50,7 +59,13 @@ def register(app: AsyncApp, deps: Deps) -> None:
 
     @app.event("assistant_thread_started")
     async def on_assistant_thread(event: dict[str, Any]) -> None:
-        deps.after_ack(start_thread(deps, event), name="assistant thread")
+        thread = event.get("assistant_thread") or {}
+        request = {k: thread.get(k) for k in ("user_id", "channel_id", "thread_ts")}
+        if not request["channel_id"] or not request["thread_ts"]:
+            return
+        # Once per thread, whichever of Slack's deliveries of the event comes first.
+        key = f"assistant:{request['channel_id']}:{request['thread_ts']}"
+        deps.after_ack(deps.jobs.submit(THREAD, key, request, EVENT_LIFETIME), name=THREAD)
 
 
 async def welcome(deps: Deps, event: dict[str, Any]) -> None:
@@ -63,13 +78,9 @@ async def welcome(deps: Deps, event: dict[str, Any]) -> None:
     await deps.poster.post(str(channel), message)
 
 
-async def start_thread(deps: Deps, event: dict[str, Any]) -> None:
+async def start_thread(deps: Deps, job: Job, retried: bool) -> None:
     """Set the thread's prompts; when Slack refuses them, post the welcome in the thread."""
-    thread = event.get("assistant_thread") or {}
-    user, channel, thread_ts = (thread.get(k) for k in ("user_id", "channel_id", "thread_ts"))
-    # Once per thread, whichever of Slack's deliveries of the event comes first.
-    if not channel or not thread_ts or not await deps.claim(f"assistant:{channel}:{thread_ts}"):
-        return
+    user, channel, thread_ts = (job.payload[k] for k in ("user_id", "channel_id", "thread_ts"))
     if user:
         await _mark_welcomed(deps, str(user))
     entries = _suggested(deps)
@@ -78,9 +89,11 @@ async def start_thread(deps: Deps, event: dict[str, Any]) -> None:
             str(channel), str(thread_ts), suggested_prompts(entries), PROMPTS_TITLE
         )
     except DeliveryError as exc:
+        if exc.transient:
+            raise  # Slack is having trouble, not refusing: the job tries again later
         log.warning("suggested prompts refused (%s); the welcome goes in the thread instead", exc)
         message = welcome_message(entries, deps.responder.command)
-        await deps.poster.post(str(channel), message, thread_ts=str(thread_ts))
+        await deps.poster.post(str(channel), message, thread_ts=str(thread_ts), job_key=job.key)
 
 
 async def _mark_welcomed(deps: Deps, user: str) -> None:
