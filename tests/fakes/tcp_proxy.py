@@ -1,5 +1,6 @@
-"""A TCP proxy on a loopback port that a test can cut and restore: the database "going down"
-for the process behind it while the real server keeps running for everyone else."""
+"""A TCP proxy on a loopback port that a test can cut, freeze and restore: the database going
+down, or stopping to answer while its connections stay open (a frozen server), for the process
+behind it while the real server keeps running for everyone else."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ class TcpProxy:
         self.port = 0
         self._server: asyncio.Server | None = None
         self._pipes: set[asyncio.Task[None]] = set()
+        self._flowing = asyncio.Event()
+        self._flowing.set()
 
     async def start(self) -> None:
         self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port)
@@ -31,8 +34,14 @@ class TcpProxy:
         await asyncio.gather(*self._pipes, return_exceptions=True)
 
     async def restore(self) -> None:
-        """Listen again, on the same port."""
-        await self.start()
+        """Listen again, on the same port, and pass data again."""
+        self._flowing.set()
+        if self._server is None:
+            await self.start()
+
+    def freeze(self) -> None:
+        """Keep every connection open, and accept new ones, but pass no data either way."""
+        self._flowing.clear()
 
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -41,8 +50,8 @@ class TcpProxy:
             writer.close()
             return
         pipes = [
-            asyncio.create_task(_pipe(reader, up_writer)),
-            asyncio.create_task(_pipe(up_reader, writer)),
+            asyncio.create_task(_pipe(reader, up_writer, self._flowing)),
+            asyncio.create_task(_pipe(up_reader, writer, self._flowing)),
         ]
         self._pipes.update(pipes)
         try:
@@ -55,8 +64,11 @@ class TcpProxy:
                 w.close()
 
 
-async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+async def _pipe(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, flowing: asyncio.Event
+) -> None:
     with contextlib.suppress(ConnectionError, asyncio.IncompleteReadError):
         while data := await reader.read(65536):
+            await flowing.wait()
             writer.write(data)
             await writer.drain()

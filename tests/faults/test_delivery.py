@@ -261,3 +261,34 @@ async def test_in_socket_mode_an_outage_and_a_kill_still_give_one_reply_each(
     finally:
         await link.stop()
     assert answered_keys(slack_api) == ["/respond/r1", ts]
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+async def test_with_the_database_frozen_questions_and_health_still_answer(
+    slack_api: FakeSlackApi, tmp_path: Path, store_url: str
+) -> None:
+    database = make_url(store_url)
+    proxy = TcpProxy(database.host or "127.0.0.1", database.port or 5432)
+    await proxy.start()
+    through = database.set(host="127.0.0.1", port=proxy.port)
+    env = serve_env(
+        slack_api,
+        tmp_path,
+        QABOT_REPLY_LEASE_SECONDS=LEASE,
+        QABOT_DATABASE_URL=through.render_as_string(hide_password=False),
+    )
+    async with reaped(await start_serve(env, tmp_path, "--http", "--port", "0")) as proc:
+        port = await http_port(proc)
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as session:
+            bot = sender(session, port)
+            assert (await bot.health())[1]["status"] == "ok"
+            proxy.freeze()  # as a server stopped with SIGSTOP: connected, silent
+            for n in range(3):
+                url = slack_api.response_url(f"r{n}")
+                assert (await bot.command(command_body("Q7", url, trigger_id=f"t{n}")))[0] == 200
+            await delivered(slack_api, 3, within=30)
+            status, health = await bot.health()
+            assert (status, health["status"]) == (200, "degraded")
+            await proxy.restore()
+    await proxy.cut()
+    assert answered_keys(slack_api) == [f"/respond/r{n}" for n in range(3)]
