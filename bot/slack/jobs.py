@@ -219,11 +219,14 @@ class JobRunner:
     async def _settle(self, job: Job, error: str | None) -> None:
         if self.metrics is not None:
             self.metrics.observe_reply_job(delivered=error is None)
+        # Shielded: a wait given up must not take the write off the store's queue with it. A
+        # slow store then settles the job late rather than leaving it for a sweep to resend.
+        settled = asyncio.ensure_future(
+            self._in_store(self.jobs.finish, job.key, self.owner, error)
+        )
         try:
-            await self._store(self.jobs.finish, job.key, self.owner, error)
+            await asyncio.wait_for(asyncio.shield(settled), STORE_TIMEOUT_S)
         except (TimeoutError, SQLAlchemyError) as exc:
-            # Left pending, the job is taken again after its lease; the handler then looks
-            # for the post before posting (where Slack lets it look).
             self._store_failed(exc)
 
     async def _keep_lease(self, key: str) -> None:
@@ -238,6 +241,10 @@ class JobRunner:
             await self._handlers[job.kind](job, False)
         except DeliveryError as exc:
             log.error("reply %s not delivered (store down: no retry): %s", job.key, exc)
+            return
+        # A slow store may yet write the job after the wait was given up: settling it too (the
+        # store's thread takes calls in order) keeps a sweep from sending the reply again.
+        await self._settle(job, None)
 
     async def _store(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         result: T = await asyncio.wait_for(self._in_store(work, *args, **kwargs), STORE_TIMEOUT_S)
@@ -246,3 +253,10 @@ class JobRunner:
     def _duplicate(self) -> None:
         if self.metrics is not None:
             self.metrics.observe_duplicate()
+
+
+def _late_failure(done: asyncio.Future[Any]) -> None:
+    # Read, so a write that fails after its wait was given up is logged once, not as a
+    # "never retrieved" warning.
+    if not done.cancelled() and (exc := done.exception()) is not None:
+        log.warning("reply job not settled: %s", type(exc).__name__)
