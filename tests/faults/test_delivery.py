@@ -21,6 +21,15 @@ from tests.slack.test_runner import http_port, reaped, serve_env, start_serve
 LEASE = "3"
 
 
+async def database_behind_proxy(store_url: str) -> tuple[TcpProxy, str]:
+    """A proxy in front of the test database, and the URL that reaches the database through it."""
+    database = make_url(store_url)
+    proxy = TcpProxy(database.host or "127.0.0.1", database.port or 5432)
+    await proxy.start()
+    through = database.set(host="127.0.0.1", port=proxy.port)
+    return proxy, through.render_as_string(hide_password=False)
+
+
 async def delivered(slack_api: FakeSlackApi, count: int, within: float = 45.0) -> None:
     """Wait until ``count`` replies were delivered; a moment more shows that no more come."""
     await slack_api.wait_until(lambda: len(slack_api.replies()) >= count, within)
@@ -187,15 +196,9 @@ async def test_slack_refusing_connections_holds_replies_back_until_it_listens_ag
 async def test_with_the_database_down_questions_are_still_answered_once(
     slack_api: FakeSlackApi, tmp_path: Path, store_url: str
 ) -> None:
-    database = make_url(store_url)
-    proxy = TcpProxy(database.host or "127.0.0.1", database.port or 5432)
-    await proxy.start()
-    through = database.set(host="127.0.0.1", port=proxy.port)
+    proxy, through = await database_behind_proxy(store_url)
     env = serve_env(
-        slack_api,
-        tmp_path,
-        QABOT_REPLY_LEASE_SECONDS=LEASE,
-        QABOT_DATABASE_URL=through.render_as_string(hide_password=False),
+        slack_api, tmp_path, QABOT_REPLY_LEASE_SECONDS=LEASE, QABOT_DATABASE_URL=through
     )
     async with reaped(await start_serve(env, tmp_path, "--http", "--port", "0")) as proc:
         port = await http_port(proc)
@@ -267,15 +270,9 @@ async def test_in_socket_mode_an_outage_and_a_kill_still_give_one_reply_each(
 async def test_with_the_database_frozen_questions_and_health_still_answer(
     slack_api: FakeSlackApi, tmp_path: Path, store_url: str
 ) -> None:
-    database = make_url(store_url)
-    proxy = TcpProxy(database.host or "127.0.0.1", database.port or 5432)
-    await proxy.start()
-    through = database.set(host="127.0.0.1", port=proxy.port)
+    proxy, through = await database_behind_proxy(store_url)
     env = serve_env(
-        slack_api,
-        tmp_path,
-        QABOT_REPLY_LEASE_SECONDS=LEASE,
-        QABOT_DATABASE_URL=through.render_as_string(hide_password=False),
+        slack_api, tmp_path, QABOT_REPLY_LEASE_SECONDS=LEASE, QABOT_DATABASE_URL=through
     )
     async with reaped(await start_serve(env, tmp_path, "--http", "--port", "0")) as proc:
         port = await http_port(proc)
@@ -295,3 +292,37 @@ async def test_with_the_database_frozen_questions_and_health_still_answer(
             await asyncio.sleep(float(LEASE) + 3)
     await proxy.cut()
     assert answered_keys(slack_api) == [f"/respond/r{n}" for n in range(3)]
+
+
+@pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
+async def test_in_socket_mode_the_database_down_still_gives_one_reply_each(
+    slack_api: FakeSlackApi, tmp_path: Path, store_url: str
+) -> None:
+    link = FakeSocketMode(slack_api)
+    await link.start()
+    proxy, through = await database_behind_proxy(store_url)
+    env = serve_env(
+        slack_api,
+        tmp_path,
+        QABOT_REPLY_LEASE_SECONDS=LEASE,
+        QABOT_DATABASE_URL=through,
+        SLACK_APP_TOKEN="xapp-1-test",
+    )
+    try:
+        async with reaped(await started_socket_mode(env, tmp_path)):
+            await link.wait_connected(1)
+            await proxy.cut()
+            for n in range(3):
+                body = command_body("Q7", slack_api.response_url(f"r{n}"), trigger_id=f"t{n}")
+                await link.wait_ack(await link.deliver("slash_commands", body))
+            event = event_body(mention("Q3"), "Ev1")
+            await link.wait_ack(await link.deliver("events_api", event))
+            # Slack redelivers an envelope it thinks was lost: answered once all the same.
+            await link.wait_ack(await link.deliver("events_api", event, retry_attempt=1))
+            await delivered(slack_api, 4)
+            await proxy.restore()
+    finally:
+        await proxy.cut()
+        await link.stop()
+    expected = [*(f"/respond/r{n}" for n in range(3)), "1700000100.000100"]
+    assert answered_keys(slack_api) == sorted(expected)
