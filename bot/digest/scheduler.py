@@ -10,9 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -28,7 +25,9 @@ from bot.digest.message import digest_message, is_slot_post, pick_entry, slot_me
 from bot.digest.schedule import Schedule, Schedules, load_schedules
 from bot.observability.metrics import Metrics
 from bot.settings import Settings
+from bot.slack.posting import TRANSIENT_ERRORS
 from bot.store import Store
+from bot.store.store import default_owner
 
 log = logging.getLogger("qabot.digest")
 
@@ -36,7 +35,6 @@ CatalogueProvider = Callable[[], Catalogue]
 Status = Literal["posted", "failed", "retry", "lost"]
 
 # Errors worth another try: Slack is busy or broken for a moment, not refusing the post.
-_TRANSIENT_ERRORS = {"ratelimited", "internal_error", "fatal_error", "service_unavailable"}
 _HINTS = {
     "not_in_channel": "invite the bot to the channel",
     "channel_not_found": "check the channel id in the schedule file",
@@ -78,11 +76,6 @@ class _Failure:
     retry_after: float | None = None
     # No answer came back: the post may have reached Slack all the same.
     unanswered: bool = False
-
-
-def default_owner() -> str:
-    """A name for this process in slot claims: host, pid and a random tag."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 class Scheduler:
@@ -390,7 +383,7 @@ def _classify(exc: SlackApiError) -> _Failure:
             retry_after = float(value)
         except ValueError:
             retry_after = None
-    transient = status == 429 or status >= 500 or error in _TRANSIENT_ERRORS
+    transient = status == 429 or status >= 500 or error in TRANSIENT_ERRORS
     if status >= 500 and error == "SlackApiError":
         error = f"http_{status}"
     return _Failure(error, transient, retry_after)

@@ -20,7 +20,6 @@ from bot.responder import Reply, ReplyKind, Responder, clean_query
 from bot.slack.escaping import unescape
 from bot.slack.jobs import JobPolicy, JobRunner
 from bot.slack.posting import Poster
-from bot.slack.recent import RecentKeys
 from bot.slack.tasks import TaskTracker
 from bot.store import JobStore, QuestionKind, QuestionStore, Store, VoteStore
 
@@ -61,9 +60,6 @@ class Deps:
         default_factory=lambda: ThreadPoolExecutor(MATCHING_THREADS, thread_name_prefix="matching")
     )
 
-    _recent: RecentKeys = field(default_factory=RecentKeys)
-    _store_failing: bool = False
-
     def __post_init__(self) -> None:
         self.votes = VoteStore(self.store)
         self.questions = QuestionStore(self.store)
@@ -72,9 +68,6 @@ class Deps:
             JobStore(self.store),
             self.in_store,
             lambda coro, name: self.tracker.spawn(coro, name=name),
-            self._recent,
-            on_store_failure=self._store_failed,
-            on_store_ok=self._store_answered,
             metrics=self.metrics,
             policy=JobPolicy.with_lease(self.reply_lease_seconds),
         )
@@ -142,19 +135,6 @@ class Deps:
     def after_ack(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
         """Run reply work after the ack, tracked so shutdown waits for it."""
         self.tracker.spawn(coro, name=name)
-
-    def _store_answered(self) -> None:
-        self._store_failing = False
-
-    def _store_failed(self, exc: BaseException) -> None:
-        if self.metrics is not None:
-            self.metrics.observe_store_failure()
-        if not self._store_failing:  # once per outage, not once per request
-            log.error(
-                "state store failing (%s); answering with this process's guard alone",
-                type(exc).__name__,
-            )
-        self._store_failing = True
 
     def close(self) -> None:
         self._matching.shutdown(wait=True)

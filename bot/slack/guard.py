@@ -46,7 +46,6 @@ class ConnectionGuard:
         self.cap = cap if cap is not None else connection_cap()
         self.head_timeout = head_timeout
         self.refused = 0
-        self.expired = 0
         self._waiting: set[RequestHandler] = set()
 
     @web.middleware
@@ -76,7 +75,6 @@ class ConnectionGuard:
             return
         self._waiting.discard(protocol)
         if protocol.transport is not None and not protocol.transport.is_closing():
-            self.expired += 1
             protocol.transport.close()
 
 

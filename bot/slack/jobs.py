@@ -13,9 +13,6 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -26,6 +23,7 @@ from bot.observability.metrics import Metrics
 from bot.slack.posting import DeliveryError
 from bot.slack.recent import RecentKeys
 from bot.store.jobs import Job, JobStore
+from bot.store.store import default_owner
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -65,11 +63,6 @@ class JobPolicy:
         return dt.timedelta(seconds=min(self.base_seconds * 2 ** (attempt - 1), self.max_seconds))
 
 
-def default_owner() -> str:
-    """A name for this process in job leases: host, pid and a random tag."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -82,10 +75,7 @@ class JobRunner:
         jobs: JobStore,
         in_store: InStore,
         spawn: Callable[[Coroutine[Any, Any, Any], str], object],
-        recent: RecentKeys,
         *,
-        on_store_failure: Callable[[BaseException], None],
-        on_store_ok: Callable[[], None],
         metrics: Metrics | None = None,
         policy: JobPolicy | None = None,
         owner: str | None = None,
@@ -96,10 +86,10 @@ class JobRunner:
         self.metrics = metrics
         self._in_store = in_store
         self._spawn = spawn
-        self._recent = recent
-        self._store_failed = on_store_failure
-        self._store_ok = on_store_ok
+        # The guard against Slack's retries that still holds while the store does not answer.
+        self._recent = RecentKeys()
         self._handlers: dict[str, Handler] = {}
+        self._store_failing = False
         self._sweep_failing = False
 
     def handle(self, kind: str, handler: Handler) -> None:
@@ -130,7 +120,7 @@ class JobRunner:
             self._store_failed(exc)
             await self._deliver_once(Job(key, kind, payload, 1, now, now + lifetime))
             return
-        self._store_ok()
+        self._store_failing = False
         if job is None:
             self._duplicate()
             return
@@ -249,6 +239,16 @@ class JobRunner:
     async def _store(self, work: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         result: T = await asyncio.wait_for(self._in_store(work, *args, **kwargs), STORE_TIMEOUT_S)
         return result
+
+    def _store_failed(self, exc: BaseException) -> None:
+        if self.metrics is not None:
+            self.metrics.observe_store_failure()
+        if not self._store_failing:  # once per outage, not once per request
+            log.error(
+                "state store failing (%s); answering with this process's guard alone",
+                type(exc).__name__,
+            )
+        self._store_failing = True
 
     def _duplicate(self) -> None:
         if self.metrics is not None:

@@ -44,9 +44,9 @@ class DeliveryError(Exception):
         self.unanswered = unanswered
 
 
-# Web API errors that say "later", not "never".
+# Web API errors that say "later", not "never" (for replies and digests alike).
 TRANSIENT_ERRORS = frozenset(
-    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable"}
 )
 # Marks a reply post with the job it answers, so a retry can find it (see find_reply).
 REPLY_EVENT_TYPE = "qabot_reply"

@@ -7,7 +7,10 @@ two replicas sharing a database can never both claim the same event or digest sl
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,6 +126,12 @@ class LoggedQuery:
 
 # Claims under this prefix are memories (who was welcomed), not redelivery guards.
 ONCE_PREFIX = "once:"
+
+
+def default_owner() -> str:
+    """A name for this process in the store's leases (slot claims, reply jobs): host, pid and
+    a random tag."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
 def _utcnow() -> dt.datetime:

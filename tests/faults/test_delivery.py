@@ -36,8 +36,11 @@ async def delivered(slack_api: FakeSlackApi, count: int, within: float = 45.0) -
     await asyncio.sleep(1.5)
 
 
-async def serve(slack_api: FakeSlackApi, tmp_path: Path) -> asyncio.subprocess.Process:
-    env = serve_env(slack_api, tmp_path, QABOT_REPLY_LEASE_SECONDS=LEASE)
+async def serve(
+    slack_api: FakeSlackApi, tmp_path: Path, **extra: str
+) -> asyncio.subprocess.Process:
+    """``qabot serve --http`` with the short lease, and ``extra`` settings."""
+    env = serve_env(slack_api, tmp_path, QABOT_REPLY_LEASE_SECONDS=LEASE, **extra)
     return await start_serve(env, tmp_path, "--http", "--port", "0")
 
 
@@ -126,13 +129,10 @@ async def test_a_reply_cut_off_by_a_kill_is_sent_by_the_restarted_bot_once(
 async def test_a_replica_takes_over_the_replies_of_one_killed_mid_reply(
     slack_api: FakeSlackApi, tmp_path: Path, store_url: str
 ) -> None:
-    env = serve_env(
-        slack_api, tmp_path, QABOT_REPLY_LEASE_SECONDS=LEASE, QABOT_DATABASE_URL=store_url
-    )
     slack_api.script(RESPONSE_URL, Scripted.slow(2.0))
     slack_api.script("chat.postMessage", Scripted.slow(2.0))
-    first = await start_serve(env, tmp_path, "--http", "--port", "0")
-    second = await start_serve(env, tmp_path, "--http", "--port", "0")
+    first = await serve(slack_api, tmp_path, QABOT_DATABASE_URL=store_url)
+    second = await serve(slack_api, tmp_path, QABOT_DATABASE_URL=store_url)
     async with reaped(first), reaped(second):
         port, _ = await asyncio.gather(http_port(first), http_port(second))
         async with aiohttp.ClientSession() as session:
@@ -197,10 +197,7 @@ async def test_with_the_database_down_questions_are_still_answered_once(
     slack_api: FakeSlackApi, tmp_path: Path, store_url: str
 ) -> None:
     proxy, through = await database_behind_proxy(store_url)
-    env = serve_env(
-        slack_api, tmp_path, QABOT_REPLY_LEASE_SECONDS=LEASE, QABOT_DATABASE_URL=through
-    )
-    async with reaped(await start_serve(env, tmp_path, "--http", "--port", "0")) as proc:
+    async with reaped(await serve(slack_api, tmp_path, QABOT_DATABASE_URL=through)) as proc:
         port = await http_port(proc)
         async with aiohttp.ClientSession() as session:
             bot = sender(session, port)
@@ -271,10 +268,7 @@ async def test_with_the_database_frozen_questions_and_health_still_answer(
     slack_api: FakeSlackApi, tmp_path: Path, store_url: str
 ) -> None:
     proxy, through = await database_behind_proxy(store_url)
-    env = serve_env(
-        slack_api, tmp_path, QABOT_REPLY_LEASE_SECONDS=LEASE, QABOT_DATABASE_URL=through
-    )
-    async with reaped(await start_serve(env, tmp_path, "--http", "--port", "0")) as proc:
+    async with reaped(await serve(slack_api, tmp_path, QABOT_DATABASE_URL=through)) as proc:
         port = await http_port(proc)
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15)) as session:
             bot = sender(session, port)
