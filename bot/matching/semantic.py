@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,7 +50,6 @@ class Semantics:
     def __init__(self, files: ModelFiles, cache_dir: Path | None) -> None:
         self.encoder = Encoder(files, cache_dir)
         self.cache = VectorCache(cache_dir)
-        self._batcher = Batcher(self.encoder.encode)
 
     @classmethod
     def load(cls, model: Path | None, sha256: str | None, cache_dir: Path | None) -> Semantics:
@@ -86,59 +83,8 @@ class Semantics:
         )
 
     def embed(self, query: str) -> np.ndarray:
-        """The query's vector; queries asked from several threads at once share a model run."""
-        return self._batcher.embed(query)
-
-
-class Batcher:
-    """Runs the model once for every query waiting: a thread that finds it busy leaves its
-    query for the next run, which one of the waiting threads makes with all of them.
-
-    A batch of eight costs about as much as five single runs, so under a burst the queries
-    that queue up are answered sooner; alone, a query runs at once as before.
-    """
-
-    def __init__(self, encode: Callable[[Sequence[str]], np.ndarray]) -> None:
-        self._encode = encode
-        self._ready = threading.Condition()
-        self._waiting: list[_Slot] = []
-        self._running = False
-
-    def embed(self, text: str) -> np.ndarray:
-        slot = _Slot(text)
-        with self._ready:
-            self._waiting.append(slot)
-            while not slot.done:
-                if self._running:
-                    self._ready.wait()
-                    continue
-                self._running = True
-                batch, self._waiting = self._waiting, []
-                self._ready.release()
-                try:
-                    vectors, error = self._encode([s.text for s in batch]), None
-                except Exception as exc:  # every query of the batch fails with it
-                    vectors, error = None, exc
-                finally:
-                    self._ready.acquire()
-                    self._running = False
-                for n, waiting in enumerate(batch):
-                    waiting.done = True
-                    waiting.vector = None if vectors is None else vectors[n]
-                    waiting.error = error
-                self._ready.notify_all()
-        if slot.error is not None:
-            raise slot.error
-        assert slot.vector is not None
-        return slot.vector
-
-
-@dataclass
-class _Slot:
-    text: str
-    done: bool = False
-    vector: np.ndarray | None = None
-    error: Exception | None = None
+        """The query's vector, the same whatever other queries run beside it."""
+        return self.encoder.encode([query])[0]
 
 
 @dataclass(frozen=True)

@@ -53,9 +53,9 @@ class Deps:
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="store")
     )
 
-    # Matching runs off the event loop, which keeps serving acks meanwhile. Four threads:
-    # queries that arrive together share one model run (Semantics.embed batches them), which
-    # in bench/http_bench.py cut reply p50 by a sixth and made ack p99 steadier than one thread.
+    # Matching runs off the event loop, which keeps serving acks meanwhile. Several threads:
+    # the model releases the interpreter while it runs, so queries that arrive together are
+    # embedded side by side on both processors.
     _matching: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(MATCHING_THREADS, thread_name_prefix="matching")
     )
