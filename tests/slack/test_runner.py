@@ -15,7 +15,7 @@ import pytest
 
 from bot.cli import main
 from bot.slack.server import ACK_DRAIN_SECONDS, SERVICE_STOP_SECONDS
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, ROOT
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi, Scripted
 from tests.slack.conftest import StartBot
 from tests.slack.slack_requests import SIGNING_SECRET, SlackSender, command_body
@@ -80,8 +80,12 @@ def test_invalid_content_prints_each_problem_and_exits_non_zero(
 
 
 def serve_env(slack_api: FakeSlackApi, tmp_path: Path, **extra: str) -> dict[str, str]:
+    # The child starts in tmp_path: PYTHONPATH makes it run this checkout, not whichever one
+    # the environment's editable install points at.
+    path = os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH"))))
     return {
         **{k: v for k, v in os.environ.items() if k not in SLACK_VARS},
+        "PYTHONPATH": path,
         "SLACK_BOT_TOKEN": "xoxb-1-test",
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack_api.url,
