@@ -98,12 +98,12 @@ class JobRunner:
 
     async def submit(
         self, kind: str, key: str, payload: dict[str, Any], lifetime: dt.timedelta
-    ) -> None:
+    ) -> bool:
         """Keep the request as a job and run it; a key seen before joins its job (nothing to
-        do: the job's holder delivers it)."""
+        do: the job's holder delivers it). True when this call ran the job."""
         if not self._recent.claim(key):
             self._duplicate()
-            return
+            return False
         now = utcnow()
         try:
             job = await self._store(
@@ -119,12 +119,13 @@ class JobRunner:
         except (TimeoutError, SQLAlchemyError) as exc:
             self._store_failed(exc)
             await self._deliver_once(Job(key, kind, payload, 1, now, now + lifetime))
-            return
+            return True
         self._store_failing = False
         if job is None:
             self._duplicate()
-            return
+            return False
         await self._run(job, retried=False)
+        return True
 
     async def sweep(self, stop: asyncio.Event) -> None:
         """Take due jobs (retries, and jobs whose holder died) until ``stop``."""
@@ -135,20 +136,16 @@ class JobRunner:
                     await stop.wait()
 
     async def sweep_once(self) -> int:
-        """Start every job that is due now; returns how many were taken."""
+        """Start every job that is due now; returns how many were started."""
         now = utcnow()
         taken = 0
         try:
-            for key in await self._store(self.jobs.due, now):
-                lease_until = now + self.policy.lease
-                job = await self._store(self.jobs.take, key, self.owner, lease_until, now)
+            # Only kinds this process can run: one without schedules leaves digests to others.
+            for key in await self._store(self.jobs.due, now, kinds=tuple(self._handlers)):
+                job = await self._take(key, now)
                 if job is None:
-                    continue  # another process took it first
-                taken += 1
-                if now >= job.expires_at:
-                    log.error("reply %s given up after %d tries: too late", key, job.attempts)
-                    await self._store(self.jobs.finish, key, self.owner, "expired")
                     continue
+                taken += 1
                 self._spawn(self._run(job, retried=True), f"job {job.kind}")
         except (TimeoutError, SQLAlchemyError) as exc:
             if not self._sweep_failing:
@@ -157,6 +154,25 @@ class JobRunner:
             return taken
         self._sweep_failing = False
         return taken
+
+    async def run_if_due(self, key: str) -> bool:
+        """Take the job ``key`` and run it here if it is due; False when it is not, or another
+        process took it first."""
+        job = await self._take(key, utcnow())
+        if job is None:
+            return False
+        await self._run(job, retried=True)
+        return True
+
+    async def _take(self, key: str, now: dt.datetime) -> Job | None:
+        """Lease a due job to this process; None when another took it first or it is too late
+        (then it is given up)."""
+        job = await self._store(self.jobs.take, key, self.owner, now + self.policy.lease, now)
+        if job is None or now < job.expires_at:
+            return job
+        log.error("reply %s given up after %d tries: too late", key, job.attempts)
+        await self._store(self.jobs.finish, key, self.owner, "expired")
+        return None
 
     async def _run(self, job: Job, *, retried: bool) -> None:
         """Run a job: a new one (its attempt counted as it was written) or a taken one."""

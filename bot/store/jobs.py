@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,15 +103,16 @@ class JobStore:
             return None
         return job
 
-    def due(self, now: dt.datetime, limit: int = 50) -> list[str]:
-        """Keys of pending jobs nobody holds: their lease has run out."""
+    def due(
+        self, now: dt.datetime, limit: int = 50, kinds: Collection[str] | None = None
+    ) -> list[str]:
+        """Keys of pending jobs nobody holds: their lease has run out. Of ``kinds`` only, when
+        given."""
         c = reply_jobs.c
-        query = (
-            select(c.key)
-            .where(c.status == PENDING, c.lease_until <= now)
-            .order_by(c.lease_until)
-            .limit(limit)
-        )
+        query = select(c.key).where(c.status == PENDING, c.lease_until <= now)
+        if kinds is not None:
+            query = query.where(c.kind.in_(kinds))
+        query = query.order_by(c.lease_until).limit(limit)
         with self.engine.connect() as conn:
             return [row[0] for row in conn.execute(query)]
 
@@ -126,14 +128,7 @@ class JobStore:
             if taken.rowcount != 1:
                 return None
             row = conn.execute(select(reply_jobs).where(c.key == key)).mappings().one()
-        return Job(
-            key=row["key"],
-            kind=row["kind"],
-            payload=json.loads(row["payload"]),
-            attempts=row["attempts"],
-            created_at=_aware(row["created_at"]),
-            expires_at=_aware(row["expires_at"]),
-        )
+        return _job(row)
 
     def start_attempt(self, key: str, owner: str, attempts: int, lease_until: dt.datetime) -> bool:
         """Count an attempt before it is made (a post that may have gone out is then known to
@@ -170,6 +165,19 @@ class JobStore:
             row = conn.execute(select(c.status, c.attempts, c.error).where(c.key == key)).first()
         return None if row is None else (row[0], row[1], row[2])
 
+    def newest(self, key_prefix: str) -> tuple[Job, str, str | None] | None:
+        """The newest job whose key starts with ``key_prefix``, its status and last error."""
+        c = reply_jobs.c
+        query = (
+            select(reply_jobs)
+            .where(c.key.startswith(key_prefix, autoescape=True))
+            .order_by(c.created_at.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return None if row is None else (_job(row), row["status"], row["error"])
+
     def counts(self) -> dict[str, int]:
         """How many jobs are in each status."""
         c = reply_jobs.c
@@ -184,6 +192,17 @@ class JobStore:
         with self.engine.begin() as conn:
             result = conn.execute(delete(reply_jobs).where(c.created_at < older_than))
         return result.rowcount or 0
+
+
+def _job(row: Any) -> Job:
+    return Job(
+        key=row["key"],
+        kind=row["kind"],
+        payload=json.loads(row["payload"]),
+        attempts=row["attempts"],
+        created_at=_aware(row["created_at"]),
+        expires_at=_aware(row["expires_at"]),
+    )
 
 
 def _aware(value: dt.datetime) -> dt.datetime:

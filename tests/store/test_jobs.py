@@ -87,3 +87,39 @@ def test_a_renewed_lease_keeps_a_slow_job_with_its_holder(store: Store) -> None:
     later = T0 + LEASE + dt.timedelta(seconds=1)
     assert jobs.renew("command:t1", "A", later + LEASE)
     assert jobs.take("command:t1", "B", later + LEASE, later) is None
+
+
+def test_due_jobs_of_the_kinds_asked_for(store: Store) -> None:
+    jobs = JobStore(store)
+    enqueue(jobs, "command:t1")
+    jobs.enqueue(
+        "digest:weekly:1",
+        "digest",
+        {},
+        owner="A",
+        lease_until=T0,
+        expires_at=T0 + LEASE,
+        now=T0,
+    )
+    later = T0 + 2 * LEASE
+    assert sorted(jobs.due(later)) == ["command:t1", "digest:weekly:1"]
+    assert jobs.due(later, kinds=("command", "dm")) == ["command:t1"]
+    assert jobs.due(later, kinds=()) == []
+
+
+def test_newest_job_by_key_prefix(store: Store) -> None:
+    jobs = JobStore(store)
+    enqueue(jobs, "digest:weekly:1", now=T0)
+    enqueue(jobs, "digest:weekly:2", now=T0 + LEASE)
+    enqueue(jobs, "digest:weekly_2:3", now=T0 + 2 * LEASE)
+    jobs.finish("digest:weekly:2", "A", "not_in_channel")
+    newest = jobs.newest("digest:weekly:")
+    assert newest is not None
+    job, status, error = newest
+    assert (job.key, job.payload, status, error) == (
+        "digest:weekly:2",
+        PAYLOAD,
+        "failed",
+        "not_in_channel",
+    )
+    assert jobs.newest("digest:w%") is None  # a prefix, not a pattern
