@@ -10,16 +10,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from bot.content import Catalogue
     from bot.digest.schedule import Schedule, Schedules
-    from bot.digest.scheduler import Outcome
     from bot.settings import Settings
-    from bot.store import Store
+    from bot.store import DigestPost, Store
 
 # The commands import their modules when run: `qabot ask` need not load the scheduler.
 
 EXIT_INVALID = 1
 EXIT_CONFIG = 2
-# Someone is waiting at the terminal: a few quick tries, then report.
-_CLI_ATTEMPTS = 3
+# Someone is waiting at the terminal: a few quick tries (at 1, 3 and 7 s), then report. The job
+# is given up then, so no server posts it later, unseen.
+_CLI_LIFETIME_S = 10.0
+_CLI_POLL_S = 0.2
 
 
 def add_digest_commands(subparsers: Any) -> None:
@@ -80,13 +81,26 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _last(store: Store, schedule: Schedule) -> str:
-    """The latest recorded slot: when, what became of it, and why when it failed."""
-    slots = store.slots(schedule.name)
-    if not slots:
+    """The latest slot: when, what became of it (posted, pending or failed), and why when it
+    failed; from its job while the store keeps it, else from the log of posts."""
+    import datetime as dt
+
+    from bot.digest.scheduler import KIND, Slot
+    from bot.store import DigestLog, JobStore
+
+    seen: list[tuple[dt.datetime, tuple[str | None, ...]]] = []
+    if posts := DigestLog(store).posts(schedule.name):
+        seen.append((posts[-1].due_at, ("posted", posts[-1].entry_id)))
+    if newest := JobStore(store).newest(f"{KIND}:{schedule.name}:"):
+        job, status, error = newest
+        if status != "done":  # a delivered job is in the log of posts, with what was posted
+            slot = Slot.from_payload(job.payload)
+            seen.append((slot.due_at, (status, slot.entry_id, error)))
+    if not seen:
         return "-"
-    last = slots[-1]
-    what = " ".join(x for x in (last.status, last.entry_id, last.error) if x)
-    return f"{last.due_at.astimezone(schedule.zone):%Y-%m-%d %H:%M %Z} {what}"
+    due_at, fields = max(seen, key=lambda item: item[0])
+    what = " ".join(x for x in fields if x)
+    return f"{due_at.astimezone(schedule.zone):%Y-%m-%d %H:%M %Z} {what}"
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
@@ -97,8 +111,10 @@ def cmd_preview(args: argparse.Namespace) -> int:
     schedule = _named(schedules, args.name)
     posted: list[str] = []
     if schedule.kind == "rotate":
+        from bot.store import DigestLog
+
         store = _store(settings)
-        posted = store.posted_entries(schedule.channel)
+        posted = DigestLog(store).posted_entries(schedule.channel)
         store.close()
     entry = pick_entry(schedule, catalogue, posted)
     sys.stdout.write(terminal.render(digest_message(schedule, catalogue, entry)))
@@ -116,24 +132,13 @@ def cmd_post(args: argparse.Namespace) -> int:
         )
     store = _store(settings)
     try:
-        outcome = asyncio.run(_post_now(settings, store, schedules, schedule, catalogue))
-        if outcome is not None and outcome.status == "retry":
-            # Nobody retries a manual slot later; record it as failed, with its error.
-            store.finish_slot(
-                schedule.name,
-                outcome.due_at,
-                posted=False,
-                entry_id=outcome.entry_id,
-                error=outcome.error,
-                attempts=_CLI_ATTEMPTS,
-            )
+        post, error = asyncio.run(_post_now(settings, store, schedules, schedule, catalogue))
     finally:
         store.close()
-    if outcome is None or outcome.status != "posted":
-        error = outcome.error if outcome else "the slot is already claimed"
+    if post is None:
         raise _Exit(f"digest {schedule.name}: not posted: {error}", EXIT_INVALID)
-    what = f" ({outcome.entry_id})" if outcome.entry_id else ""
-    print(f"digest {schedule.name}: posted to {schedule.channel}{what}, ts {outcome.ts}")
+    what = f" ({post.entry_id})" if post.entry_id else ""
+    print(f"digest {schedule.name}: posted to {post.channel}{what}, ts {post.message_ts}")
     return 0
 
 
@@ -143,13 +148,18 @@ async def _post_now(
     schedules: Schedules,
     schedule: Schedule,
     catalogue: Catalogue,
-) -> Outcome | None:
+) -> tuple[DigestPost | None, str | None]:
+    """Post a slot of its own, at this instant, as a job like any other; the post, or the
+    error that stopped it."""
+    import asyncio
     import datetime as dt
 
     from slack_sdk.web.async_client import AsyncWebClient
 
-    from bot.digest.scheduler import RetryPolicy, Scheduler
+    from bot.digest.scheduler import Scheduler, slot_key
+    from bot.slack.jobs import JobPolicy, JobRunner
     from bot.slack.posting import posting_own_retries
+    from bot.store import DigestLog, JobStore
 
     assert settings.slack_bot_token is not None
     client = posting_own_retries(
@@ -157,17 +167,31 @@ async def _post_now(
             token=settings.slack_bot_token.get_secret_value(), base_url=settings.slack_api_url
         )
     )
+    jobs = JobRunner(
+        JobStore(store),
+        asyncio.to_thread,
+        lambda coro, name: asyncio.ensure_future(coro),  # unused: no sweep runs here
+        policy=JobPolicy(base_seconds=1.0, max_seconds=4.0),
+    )
     scheduler = Scheduler(
         schedules,
         store,
         client,
         lambda: catalogue,
+        jobs,
         grace=dt.timedelta(minutes=settings.digest_grace_minutes),
-        retry=RetryPolicy(attempts=_CLI_ATTEMPTS, base_seconds=1.0, max_seconds=10.0),
+        lifetime=dt.timedelta(seconds=_CLI_LIFETIME_S),
     )
     # A manual post is a slot of its own, at this instant; it never stands in for a cron slot.
     now = dt.datetime.now(dt.UTC)
-    return await scheduler.post_slot(schedule, now)
+    await scheduler.submit(schedule, now)
+    key = slot_key(schedule.name, now)
+    # Tried again here until posted or given up: past its lifetime the job fails for good.
+    while (state := await asyncio.to_thread(jobs.jobs.status, key)) and state[0] == "pending":
+        if not await jobs.run_if_due(key):
+            await asyncio.sleep(_CLI_POLL_S)
+    post = await asyncio.to_thread(DigestLog(store).post, schedule.name, now)
+    return post, state[2] if state else "the store could not keep the job"
 
 
 def _load(args: argparse.Namespace) -> tuple[Settings, Catalogue, Schedules]:

@@ -120,17 +120,20 @@ def digest_service(
     metrics: Metrics | None,
     clock: Clock | None = None,
 ) -> Service:
-    """The digest scheduler as a background service, posting with the app's own Web API client
-    and always from the content being served (it follows hot reloads); ``clock`` is the wall
-    clock unless given."""
+    """The digest scheduler as a background service: due slots become jobs of the server's job
+    runner, posted with the app's own Web API client and always from the content being served
+    (it follows hot reloads); ``clock`` is the wall clock unless given."""
 
     async def run(stop: asyncio.Event) -> None:
-        assert server.app is not None, "services start after the app is built"
+        assert server.app is not None and server.deps is not None, "services start after the app"
         scheduler = Scheduler(
             schedules,
             server.store,
+            # Slack's 429s and 5xx are left to the job's retries, which look in the channel
+            # before posting again; the client still retries connections that never got made.
             posting_own_retries(server.app.client, metrics),
             lambda: server.responder.matcher.catalogue,
+            server.deps.jobs,
             grace=dt.timedelta(minutes=settings.digest_grace_minutes),
             metrics=metrics,
             clock=clock,

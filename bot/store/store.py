@@ -1,7 +1,8 @@
 """The state store: one SQLAlchemy implementation for SQLite (default) and PostgreSQL.
 
 Every claim is an INSERT on a primary key, so the database, not the process, decides who won:
-two replicas sharing a database can never both claim the same event or digest slot.
+two replicas sharing a database can never both claim the same event (or, in jobs.py, the same
+reply or digest slot).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import (
     Column,
+    Connection,
     DateTime,
     Engine,
     Float,
@@ -23,13 +25,14 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
-    Text,
+    column,
     create_engine,
     delete,
     event,
     func,
     insert,
     select,
+    table,
     update,
 )
 from sqlalchemy.exc import (
@@ -44,9 +47,10 @@ from bot.store import url as database_url
 from bot.store.period import as_utc, between
 
 # 1: event claims, query log, digest slots. 2: answer votes and kept questions (their tables
-# are in votes.py and questions.py). 3: reply jobs (jobs.py). Each version only adds tables,
-# which create_all makes.
-SCHEMA_VERSION = 3
+# are in votes.py and questions.py). 3: reply jobs (jobs.py). 4: digests are delivered as reply
+# jobs; the slots' claims give way to a log of posted digests (digests.py). Versions 2 and 3
+# only added tables, which create_all makes; 4 also moves rows (see _upgrade).
+SCHEMA_VERSION = 4
 _SCHEMA_ATTEMPTS = 10
 
 metadata = MetaData()
@@ -76,42 +80,9 @@ query_log = Table(
     Column("latency_ms", Float),
 )
 
-digest_slots = Table(
-    "digest_slots",
-    metadata,
-    Column("schedule", String(128), primary_key=True),
-    Column("due_at", DateTime(timezone=True), primary_key=True),
-    Column("channel", String(64), nullable=False),
-    Column("status", String(16), nullable=False),  # claimed | posted | failed
-    Column("owner", String(128), nullable=False),
-    Column("claimed_at", DateTime(timezone=True), nullable=False),
-    Column("lease_until", DateTime(timezone=True), nullable=False),
-    Column("entry_id", String(64)),
-    Column("posted_at", DateTime(timezone=True)),
-    Column("message_ts", String(64)),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("error", Text),
-)
-
 
 class StoreError(Exception):
     """The store cannot be reached or used; the message says which URL and why."""
-
-
-@dataclass(frozen=True)
-class SlotRecord:
-    """One digest slot as recorded."""
-
-    schedule: str
-    due_at: dt.datetime
-    channel: str
-    status: str
-    entry_id: str | None
-    attempts: int
-    error: str | None
-    owner: str = ""
-    lease_until: dt.datetime | None = None
-    message_ts: str | None = None
 
 
 @dataclass(frozen=True)
@@ -129,8 +100,8 @@ ONCE_PREFIX = "once:"
 
 
 def default_owner() -> str:
-    """A name for this process in the store's leases (slot claims, reply jobs): host, pid and
-    a random tag."""
+    """A name for this process in the store's leases (of reply jobs): host, pid and a random
+    tag."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
@@ -138,15 +109,8 @@ def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    # SQLite hands back naive datetimes; everything we store is UTC.
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt.UTC)
-    return value
-
-
 class Store:
-    """Claims of events and digest slots, and a log of answered queries."""
+    """Claims of events, and a log of answered queries."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -176,11 +140,15 @@ class Store:
                     conn.execute(insert(schema_info).values(id=1, version=SCHEMA_VERSION))
                 elif current < SCHEMA_VERSION:
                     # An older qabot's database: its missing tables were created just above.
-                    conn.execute(
+                    # The version is raised first, and only one replica's UPDATE matches: the
+                    # others wait for its transaction, then find nothing left to move.
+                    raised = conn.execute(
                         update(schema_info)
                         .where(schema_info.c.version < SCHEMA_VERSION)
                         .values(version=SCHEMA_VERSION)
                     )
+                    if raised.rowcount == 1:
+                        _upgrade(conn, current)
                 elif current > SCHEMA_VERSION:
                     raise StoreError(
                         f"{self.safe_url}: schema version {current} is newer than this "
@@ -297,158 +265,6 @@ class Store:
             rows = conn.execute(query).all()
         return [LoggedQuery(as_utc(r.at), r.surface, r.entry_id, r.score) for r in rows]
 
-    # -- digest slots ------------------------------------------------------------------------
-
-    def claim_slot(
-        self,
-        schedule: str,
-        due_at: dt.datetime,
-        channel: str,
-        owner: str,
-        lease: dt.timedelta,
-        now: dt.datetime | None = None,
-    ) -> bool:
-        """Claim a (schedule, due time) slot; an expired claim whose poster died is taken over."""
-        now = now or _utcnow()
-        values = dict(
-            channel=channel,
-            status="claimed",
-            owner=owner,
-            claimed_at=now,
-            lease_until=now + lease,
-        )
-        try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    insert(digest_slots).values(
-                        schedule=schedule, due_at=due_at, attempts=0, **values
-                    )
-                )
-            return True
-        except IntegrityError:
-            pass
-        # Conditional UPDATE: only one contender can match the expired lease it read.
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                update(digest_slots)
-                .where(
-                    digest_slots.c.schedule == schedule,
-                    digest_slots.c.due_at == due_at,
-                    digest_slots.c.status == "claimed",
-                    digest_slots.c.lease_until < now,
-                )
-                .values(**values)
-            )
-        return (result.rowcount or 0) == 1
-
-    def finish_slot(
-        self,
-        schedule: str,
-        due_at: dt.datetime,
-        *,
-        posted: bool,
-        entry_id: str | None = None,
-        message_ts: str | None = None,
-        error: str | None = None,
-        attempts: int = 1,
-        owner: str | None = None,
-    ) -> None:
-        """Record the outcome of a claimed slot: posted, or failed with its error."""
-        query = update(digest_slots).where(
-            digest_slots.c.schedule == schedule, digest_slots.c.due_at == due_at
-        )
-        if owner is not None:
-            query = query.where(digest_slots.c.owner == owner)
-        with self.engine.begin() as conn:
-            conn.execute(
-                query.values(
-                    status="posted" if posted else "failed",
-                    entry_id=entry_id,
-                    message_ts=message_ts,
-                    posted_at=_utcnow() if posted else None,
-                    error=error,
-                    attempts=attempts,
-                )
-            )
-
-    def start_attempt(
-        self,
-        schedule: str,
-        due_at: dt.datetime,
-        owner: str,
-        *,
-        attempts: int,
-        entry_id: str | None,
-        lease_until: dt.datetime,
-    ) -> bool:
-        """Note a post attempt before making it; False when the claim is no longer ``owner``'s."""
-        with self.engine.begin() as conn:
-            result = conn.execute(
-                update(digest_slots)
-                .where(*self._owned(schedule, due_at, owner))
-                .values(attempts=attempts, entry_id=entry_id, lease_until=lease_until)
-            )
-        return (result.rowcount or 0) == 1
-
-    def release_slot(
-        self,
-        schedule: str,
-        due_at: dt.datetime,
-        owner: str,
-        *,
-        retry_at: dt.datetime,
-        error: str,
-        attempts: int,
-    ) -> None:
-        """Give a claimed slot back after failed attempts; anyone may retry it from ``retry_at``."""
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(digest_slots)
-                .where(*self._owned(schedule, due_at, owner))
-                .values(lease_until=retry_at, error=error, attempts=attempts)
-            )
-
-    @staticmethod
-    def _owned(schedule: str, due_at: dt.datetime, owner: str) -> tuple:
-        return (
-            digest_slots.c.schedule == schedule,
-            digest_slots.c.due_at == due_at,
-            digest_slots.c.status == "claimed",
-            digest_slots.c.owner == owner,
-        )
-
-    def slot(self, schedule: str, due_at: dt.datetime) -> SlotRecord | None:
-        """One recorded slot, or None when it was never claimed."""
-        query = select(digest_slots).where(
-            digest_slots.c.schedule == schedule, digest_slots.c.due_at == due_at
-        )
-        with self.engine.connect() as conn:
-            row = conn.execute(query).mappings().first()
-        return _slot_record(row) if row else None
-
-    def slots(self, schedule: str | None = None) -> list[SlotRecord]:
-        """Recorded slots, oldest first."""
-        query = select(digest_slots).order_by(digest_slots.c.due_at)
-        if schedule is not None:
-            query = query.where(digest_slots.c.schedule == schedule)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).mappings().all()
-        return [_slot_record(r) for r in rows]
-
-    def posted_entries(self, channel: str) -> list[str]:
-        """Entry ids already posted to ``channel`` by any schedule, oldest first."""
-        query = (
-            select(digest_slots.c.entry_id)
-            .where(
-                digest_slots.c.channel == channel,
-                digest_slots.c.status == "posted",
-                digest_slots.c.entry_id.is_not(None),
-            )
-            .order_by(digest_slots.c.posted_at)
-        )
-        with self.engine.connect() as conn:
-            return [row[0] for row in conn.execute(query)]
-
 
 # Written and rolled back by ``ping``; never committed, so it never collides with a claim.
 _HEALTH_KEY = "health:write-check"
@@ -458,19 +274,45 @@ STATEMENT_TIMEOUT_MS = 5000
 _TIMEOUT_OPTION = f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"
 
 
-def _slot_record(r) -> SlotRecord:
-    return SlotRecord(
-        schedule=r["schedule"],
-        due_at=_aware(r["due_at"]) or r["due_at"],  # the column is NOT NULL
-        channel=r["channel"],
-        status=r["status"],
-        entry_id=r["entry_id"],
-        attempts=r["attempts"],
-        error=r["error"],
-        owner=r["owner"],
-        lease_until=_aware(r["lease_until"]),
-        message_ts=r["message_ts"],
-    )
+# Schema 3's digest slots, as far as the upgrade to 4 reads them: their own metadata, so that
+# create_all never makes the table again.
+_slots_v3 = Table(
+    "digest_slots",
+    MetaData(),
+    Column("schedule", String(128), primary_key=True),
+    Column("due_at", DateTime(timezone=True), primary_key=True),
+    Column("channel", String(64)),
+    Column("status", String(16)),
+    Column("entry_id", String(64)),
+    Column("posted_at", DateTime(timezone=True)),
+    Column("message_ts", String(64)),
+)
+
+
+def _upgrade(conn: Connection, current: int) -> None:
+    """Move rows an older schema kept elsewhere; in the transaction that raised the version."""
+    if current < 4:
+        # Posted slots keep the rotation going. Claims, and slots that failed, are dropped:
+        # from now on a slot's delivery is a reply job.
+        names = ("schedule", "due_at", "channel", "entry_id", "message_ts", "posted_at")
+        posts = table("digest_posts", *(column(name) for name in names))
+        slots = _slots_v3.c
+        conn.execute(
+            insert(posts).from_select(
+                names,
+                select(
+                    slots.schedule,
+                    slots.due_at,
+                    slots.channel,
+                    slots.entry_id,
+                    slots.message_ts,
+                    func.coalesce(slots.posted_at, slots.due_at),
+                ).where(slots.status == "posted"),
+            )
+        )
+        # Dropped, not kept: a replica still running the older qabot then fails to claim a
+        # slot, instead of posting one that a reply job posts too.
+        _slots_v3.drop(conn)
 
 
 def _engine(url: str) -> Engine:

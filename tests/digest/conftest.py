@@ -1,18 +1,34 @@
-"""Digest fixtures: the Web API stand-in, a client for it, a real store."""
+"""Digest fixtures: the Web API stand-in, a client for it, a real store, and the job runners
+that deliver the digests."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.jobs import JobPolicy, JobRunner
 from bot.slack.posting import posting_own_retries, web_client
-from bot.store import Store
+from bot.store import JobStore, Store
 from tests.fakes.slack_api import TOKEN, FakeSlackApi
 from tests.store.conftest import store_url  # noqa: F401 (the SQLite + PostgreSQL fixture)
+
+# Production's leases and backoff, shortened so that a test sees several retries in a second.
+FAST = JobPolicy(
+    lease=dt.timedelta(seconds=2),
+    renew_every=0.5,
+    poll_seconds=0.02,
+    base_seconds=0.1,
+    max_seconds=0.4,
+)
+
+MakeRunner = Callable[..., JobRunner]
 
 
 @pytest.fixture
@@ -38,3 +54,31 @@ def store(tmp_path: Path) -> Iterator[Store]:
     s.create_schema()
     yield s
     s.close()
+
+
+@pytest.fixture
+async def make_runner() -> AsyncIterator[MakeRunner]:
+    """Job runners as a server has one, on a given store; what their sweeps start is awaited
+    (or cancelled) at the end of the test."""
+    spawned: set[asyncio.Task[Any]] = set()
+
+    def spawn(coro: Coroutine[Any, Any, Any], name: str) -> None:
+        task = asyncio.ensure_future(coro)
+        spawned.add(task)
+        task.add_done_callback(spawned.discard)
+
+    def make(store: Store, owner: str = "replica-a", policy: JobPolicy = FAST) -> JobRunner:
+        return JobRunner(JobStore(store), asyncio.to_thread, spawn, policy=policy, owner=owner)
+
+    yield make
+    for task in list(spawned):
+        task.cancel()
+    await asyncio.gather(*spawned, return_exceptions=True)
+
+
+async def sweep_until(runner: JobRunner, done: Callable[[], bool], within: float = 15.0) -> None:
+    """Sweep as the server's sweep service does, until ``done()`` holds."""
+    async with asyncio.timeout(within):
+        while not done():
+            await runner.sweep_once()
+            await asyncio.sleep(runner.policy.poll_seconds)

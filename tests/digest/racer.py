@@ -1,7 +1,7 @@
 """One replica in a process of its own, for the race test: ``python -m tests.digest.racer``.
 
 It prepares, prints ``ready``, waits for a line on stdin so that both replicas start together,
-ticks through the race test's clock steps, and prints how many slots it posted.
+ticks through the race test's clock steps, and prints how many slots' jobs it wrote and ran.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import aiohttp
 from bot.content import load_catalogue
 from bot.digest.schedule import Schedule, Schedules
 from bot.digest.scheduler import Scheduler
+from bot.slack.jobs import JobRunner
 from bot.slack.posting import posting_own_retries, web_client
-from bot.store import Store
+from bot.store import JobStore, Store
 from tests.digest.clock import FakeClock
 from tests.fakes.slack_api import TOKEN
 
@@ -52,29 +53,26 @@ async def race(database_url: str, api_url: str, owner: str) -> int:
     clock = FakeClock(STEPS[0])
     session = aiohttp.ClientSession()
     client = posting_own_retries(web_client(TOKEN, api_url, session))  # as `serve` builds it
+    # Nothing fails here, so no sweep is needed, and nothing is ever spawned.
+    runner = JobRunner(JobStore(store), asyncio.to_thread, lambda coro, name: None, owner=owner)
     replica = Scheduler(
         SCHEDULES,
         store,
         client,
         lambda: catalogue,
+        runner,
         grace=dt.timedelta(hours=6),
         clock=clock,
-        owner=owner,
-        # Each process steps its own fake clock, and a loaded machine lets one run several
-        # steps ahead; with the 10-minute default, a claim would expire on the faster clock
-        # while its owner is still posting, which replicas sharing one real clock never see.
-        # Takeover after a lease is tested in test_scheduler.py; this race is about claims.
-        lease=dt.timedelta(days=1),
     )
     print("ready", flush=True)
     await asyncio.to_thread(sys.stdin.readline)
-    posted = 0
+    ran = 0
     for now in STEPS:
         clock.set(now)
-        posted += sum(o.status == "posted" for o in await replica.tick())
+        ran += len(await replica.tick())
     store.close()
     await session.close()
-    return posted
+    return ran
 
 
 if __name__ == "__main__":

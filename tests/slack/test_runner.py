@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import os
 import signal
 import sys
@@ -14,7 +15,9 @@ import aiohttp
 import pytest
 
 from bot.cli import main
+from bot.digest.scheduler import slot_key
 from bot.slack.server import ACK_DRAIN_SECONDS, SERVICE_STOP_SECONDS
+from bot.store import DigestLog, JobStore, Store
 from tests.conftest import CONTENT, ROOT
 from tests.fakes.slack_api import RESPONSE_URL, FakeSlackApi, Scripted
 from tests.slack.conftest import StartBot
@@ -176,14 +179,18 @@ async def test_sigterm_finishes_the_reply_in_flight_then_exits_0(
 
 
 async def test_serve_posts_due_digests(slack_api: FakeSlackApi, tmp_path: Path) -> None:
-    # Due every minute: the slot of the current minute is due at start, inside the grace period.
+    # Due daily two minutes ago: one slot is due at start, inside the grace period, and no
+    # other comes due while the test runs.
+    earlier = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=2)
     schedules = tmp_path / "schedules.yaml"
     schedules.write_text(
         "schedules:\n"
-        "- {name: weekly, channel: C0DIGEST, cron: '* * * * *', timezone: UTC, kind: rotate,"
-        " intro: Question of the week}\n"
+        f"- {{name: weekly, channel: C0DIGEST, cron: '{earlier:%M %H} * * *', timezone: UTC,"
+        " kind: rotate, intro: Question of the week}\n"
     )
     env = serve_env(slack_api, tmp_path, QABOT_SCHEDULES=str(schedules))
+    # Slack fails the first try: the server's job runner tries the digest again.
+    slack_api.script("chat.postMessage", Scripted.server_error())
     proc = await start_serve(env, tmp_path, "--http", "--port", "0")
     async with reaped(proc):
         async with asyncio.timeout(30):
@@ -193,6 +200,12 @@ async def test_serve_posts_due_digests(slack_api: FakeSlackApi, tmp_path: Path) 
     assert post.body["channel"] == "C0DIGEST"
     assert "Question of the week" in str(post.body["blocks"])
     assert "Released February 21, 2017" in str(post.body["blocks"])
+    store = Store(env["QABOT_DATABASE_URL"])
+    (logged,) = DigestLog(store).posts()
+    assert len(slack_api.posts) == 1 and slack_api.calls_to("conversations.history")
+    assert (logged.entry_id, logged.message_ts) == ("q1", slack_api.posts[0].ts)
+    assert JobStore(store).status(slot_key("weekly", logged.due_at)) == ("done", 2, None)
+    store.close()
 
 
 def test_invalid_schedule_file_stops_serve(

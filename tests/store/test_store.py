@@ -46,25 +46,6 @@ def test_a_claim_once_outlives_the_purge(store: Store) -> None:
     assert store.claim_event("welcome:U1") is True  # an event claim is another key
 
 
-def test_slot_claim_lease_and_takeover(store: Store) -> None:
-    lease = dt.timedelta(minutes=5)
-    assert store.claim_slot("weekly", T0, "C1", "a", lease, now=T0)
-    assert not store.claim_slot("weekly", T0, "C1", "b", lease, now=T0 + dt.timedelta(minutes=1))
-    # The first poster died: once its lease has run out, another may take the slot, once.
-    later = T0 + dt.timedelta(minutes=6)
-    assert store.claim_slot("weekly", T0, "C1", "b", lease, now=later)
-    assert not store.claim_slot("weekly", T0, "C1", "c", lease, now=later)
-
-
-def test_posted_slot_is_never_taken_over(store: Store) -> None:
-    store.claim_slot("weekly", T0, "C1", "a", dt.timedelta(seconds=1), now=T0)
-    store.finish_slot("weekly", T0, posted=True, entry_id="q3", message_ts="1.2")
-    assert not store.claim_slot("weekly", T0, "C1", "b", dt.timedelta(1), now=T0 + dt.timedelta(1))
-    (slot,) = store.slots("weekly")
-    assert (slot.status, slot.entry_id, slot.due_at) == ("posted", "q3", T0)
-    assert store.posted_entries("C1") == ["q3"]
-
-
 def test_query_log_keeps_no_question_text(store: Store) -> None:
     store.record_query("command", "q14", 0.93, 12.5)
     store.record_query("mention", None, 0.2, 8.0)
