@@ -208,7 +208,10 @@ class JobRunner:
         await self._settle(job, None)
 
     async def _failed(self, job: Job, attempt: int, exc: DeliveryError) -> None:
-        when = utcnow() + self.policy.delay(attempt)
+        wait = self.policy.delay(attempt)
+        if exc.retry_after is not None:  # Slack said how long: trying sooner only fails again
+            wait = max(wait, dt.timedelta(seconds=exc.retry_after))
+        when = utcnow() + wait
         if not exc.transient or when >= job.expires_at:
             log.error("reply %s not delivered after %d tries: %s", job.key, attempt, exc)
             await self._settle(job, str(exc))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import aiohttp
@@ -38,10 +38,19 @@ class DeliveryError(Exception):
     post may be there already.
     """
 
-    def __init__(self, message: str, *, transient: bool = False, unanswered: bool = False):
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool = False,
+        unanswered: bool = False,
+        retry_after: float | None = None,
+    ):
         super().__init__(message)
         self.transient = transient
         self.unanswered = unanswered
+        # Seconds Slack asked to wait (Retry-After) before the next try, when it said.
+        self.retry_after = retry_after
 
 
 # Web API errors that say "later", not "never" (for replies and digests alike).
@@ -71,7 +80,21 @@ def api_failure(method: str, exc: SlackApiError) -> DeliveryError:
     status = exc.response.status_code
     error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
     transient = status == 429 or status >= 500 or error in TRANSIENT_ERRORS
-    return DeliveryError(f"{method} failed: {error or f'HTTP {status}'}", transient=transient)
+    return DeliveryError(
+        f"{method} failed: {error or f'HTTP {status}'}",
+        transient=transient,
+        retry_after=_retry_after(exc.response.headers or {}),
+    )
+
+
+def _retry_after(headers: Mapping[str, Any]) -> float | None:
+    """The Retry-After header's delay in seconds; None when absent or not a number of seconds."""
+    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
+    try:
+        seconds = float(value) if value is not None else -1.0
+    except ValueError:
+        return None
+    return seconds if 0 <= seconds < 86_400 else None
 
 
 def connection_failure(method: str, exc: BaseException) -> DeliveryError:

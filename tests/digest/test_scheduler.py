@@ -230,6 +230,25 @@ async def test_rate_limit_and_server_errors_are_retried_with_growing_backoff(
     assert len(slack_api.posts) == 1 and posted(store) == ["q1"]
 
 
+async def test_a_rate_limited_post_waits_as_long_as_slack_asks(
+    store: Store,
+    client: AsyncWebClient,
+    catalogue: Catalogue,
+    slack_api: FakeSlackApi,
+    make_runner: MakeRunner,
+) -> None:
+    slack_api.script("chat.postMessage", Scripted.rate_limited(retry_after=1))
+    runner = make_runner(store)
+    assert runner.policy.delay(1).total_seconds() < 1  # the backoff alone would come back sooner
+    s = scheduler(store, client, catalogue, FakeClock(MONDAY), runner)
+    await s.tick()
+    await sweep_until(runner, lambda: job(store)[0] != "pending")
+    assert job(store) == ("done", 2, None)
+    first, second = slack_api.calls_to("chat.postMessage", ok_only=False)
+    assert (first.status, second.status) == (429, 200)
+    assert second.at - first.at >= 1.0
+
+
 async def test_a_retry_posts_the_entry_chosen_when_the_slot_was_due(
     store: Store,
     client: AsyncWebClient,
