@@ -75,13 +75,14 @@ class Metrics:
         )
         self.reply_jobs = Counter(
             "qabot_reply_jobs",
-            "Reply jobs settled: delivered, or given up for good.",
-            ["result"],
+            "Reply jobs settled, by kind (command, mention, digest...): delivered, or given up.",
+            ["kind", "result"],
             registry=r,
         )
         self.reply_retries = Counter(
             "qabot_reply_retries",
-            "Replies Slack did not take, put back to be tried again later.",
+            "Replies Slack did not take, by kind, put back to be tried again later.",
+            ["kind"],
             registry=r,
         )
         self.digest_posts = Counter("qabot_digest_posts", "Scheduled digests posted.", registry=r)
@@ -128,11 +129,11 @@ class Metrics:
     def observe_store_failure(self) -> None:
         self.store_failures.inc()
 
-    def observe_reply_job(self, delivered: bool) -> None:
-        self.reply_jobs.labels("delivered" if delivered else "failed").inc()
+    def observe_reply_job(self, kind: str, delivered: bool) -> None:
+        self.reply_jobs.labels(kind, "delivered" if delivered else "failed").inc()
 
-    def observe_reply_retry(self) -> None:
-        self.reply_retries.inc()
+    def observe_reply_retry(self, kind: str) -> None:
+        self.reply_retries.labels(kind).inc()
 
     def observe_digest(self, posted: bool) -> None:
         (self.digest_posts if posted else self.digest_failures).inc()

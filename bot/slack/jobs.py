@@ -218,7 +218,7 @@ class JobRunner:
             return
         log.warning("reply %s not delivered (%s); trying again at %s", job.key, exc, when)
         if self.metrics is not None:
-            self.metrics.observe_reply_retry()
+            self.metrics.observe_reply_retry(job.kind)
         try:
             await self._store(self.jobs.retry_at, job.key, self.owner, when, str(exc))
         except (TimeoutError, SQLAlchemyError) as store_exc:
@@ -227,7 +227,7 @@ class JobRunner:
 
     async def _settle(self, job: Job, error: str | None) -> None:
         if self.metrics is not None:
-            self.metrics.observe_reply_job(delivered=error is None)
+            self.metrics.observe_reply_job(job.kind, delivered=error is None)
         # Shielded: a wait given up must not take the write off the store's queue with it. A
         # slow store then settles the job late rather than leaving it for a sweep to resend.
         settled = asyncio.ensure_future(

@@ -440,7 +440,8 @@ def test_alerts_use_metrics_the_bot_exposes() -> None:
     metrics.observe_api_error("chat.postMessage", 500)
     metrics.observe_retry("chat.postMessage", "AsyncRateLimitErrorRetryHandler")
     metrics.observe_content(22, "v1")
-    metrics.observe_reply_job(delivered=False)
+    metrics.observe_reply_job("digest", delivered=False)
+    metrics.observe_reply_retry("command")
     exposed = set()
     for family in text_string_to_metric_families(metrics.render()[0].decode()):
         exposed |= {s.name for s in family.samples}

@@ -13,6 +13,7 @@ import aiohttp
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.observability.metrics import Metrics
 from bot.slack.jobs import JobPolicy, JobRunner
 from bot.slack.posting import posting_own_retries, web_client
 from bot.store import JobStore, Store
@@ -67,8 +68,15 @@ async def make_runner() -> AsyncIterator[MakeRunner]:
         spawned.add(task)
         task.add_done_callback(spawned.discard)
 
-    def make(store: Store, owner: str = "replica-a", policy: JobPolicy = FAST) -> JobRunner:
-        return JobRunner(JobStore(store), asyncio.to_thread, spawn, policy=policy, owner=owner)
+    def make(
+        store: Store,
+        owner: str = "replica-a",
+        policy: JobPolicy = FAST,
+        metrics: Metrics | None = None,
+    ) -> JobRunner:
+        return JobRunner(
+            JobStore(store), asyncio.to_thread, spawn, policy=policy, owner=owner, metrics=metrics
+        )
 
     yield make
     for task in list(spawned):

@@ -16,6 +16,7 @@ from bot.content import Catalogue
 from bot.digest.message import slot_metadata
 from bot.digest.schedule import Schedule, Schedules
 from bot.digest.scheduler import KIND, LIFETIME, Scheduler, Slot, slot_key
+from bot.observability.metrics import Metrics
 from bot.slack.jobs import JobRunner
 from bot.slack.posting import posting_own_retries, web_client
 from bot.store import DigestLog, JobStore, Store
@@ -23,6 +24,7 @@ from tests.digest.clock import FakeClock
 from tests.digest.conftest import MakeRunner, sweep_until
 from tests.fakes.slack_api import TOKEN, FakeSlackApi, Scripted
 from tests.observability.test_endpoints import closed_port
+from tests.observability.test_metrics import samples
 
 UTC = dt.UTC
 MONDAY = dt.datetime(2026, 3, 9, 13, 0, tzinfo=UTC)  # 9:00 in New York, first Monday of EDT
@@ -215,12 +217,18 @@ async def test_rate_limit_and_server_errors_are_retried_with_growing_backoff(
         Scripted.slack_error("internal_error", status=500),
         Scripted(503, body="upstream unavailable"),
     )
-    runner = make_runner(store)
+    metrics = Metrics()
+    runner = make_runner(store, metrics=metrics)
     s = scheduler(store, client, catalogue, FakeClock(MONDAY), runner)
     await s.tick()
     assert job(store) == ("pending", 1, "chat.postMessage failed: ratelimited")
     await sweep_until(runner, lambda: job(store)[0] != "pending")
     assert job(store) == ("done", 4, None)
+    # Counted as digests, apart from the replies to people.
+    counted = samples(metrics)
+    assert counted[("qabot_reply_retries_total", frozenset({("kind", "digest")}))] == 3
+    delivered = frozenset({("kind", "digest"), ("result", "delivered")})
+    assert counted[("qabot_reply_jobs_total", delivered)] == 1
     attempts = slack_api.calls_to("chat.postMessage", ok_only=False)
     assert [c.status for c in attempts] == [429, 500, 503, 200]
     # Each retry waited for its turn, twice as long as the one before.
