@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import os
+import re
 import signal
 import sys
 from collections.abc import AsyncIterator, Callable
@@ -176,6 +177,19 @@ async def test_sigterm_finishes_the_reply_in_flight_then_exits_0(
     assert proc.returncode == 0, err.decode()
     [reply] = slack_api.calls_to(RESPONSE_URL)
     assert reply.body["response_type"] == "in_channel"
+
+
+async def test_serve_keeps_its_start_up_objects_out_of_garbage_collection(
+    slack_api: FakeSlackApi, tmp_path: Path
+) -> None:
+    # They live as long as the process; walking them in every full collection stalled acks.
+    proc = await start_serve(serve_env(slack_api, tmp_path), tmp_path, "--http", "--port", "0")
+    async with reaped(proc):
+        await http_port(proc)
+        err = (await terminate(proc)).decode()
+    frozen = re.search(r"start-up objects kept out of garbage collection: (\d+)", err)
+    assert frozen is not None, err
+    assert int(frozen.group(1)) > 10_000  # the content, the model's wrappers, the app
 
 
 async def test_serve_posts_due_digests(slack_api: FakeSlackApi, tmp_path: Path) -> None:
