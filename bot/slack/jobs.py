@@ -171,6 +171,8 @@ class JobRunner:
         if job is None or now < job.expires_at:
             return job
         log.error("reply %s given up after %d tries: too late", key, job.attempts)
+        if self.metrics is not None:  # given up like any other, for the alert on them
+            self.metrics.observe_reply_job(job.kind, delivered=False)
         await self._store(self.jobs.finish, key, self.owner, "expired")
         return None
 

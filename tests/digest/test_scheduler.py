@@ -277,6 +277,29 @@ async def test_a_retry_posts_the_entry_chosen_when_the_slot_was_due(
     assert DigestLog(store).post("weekly", MONDAY).entry_id == "q1"
 
 
+async def test_a_job_found_past_its_lifetime_is_given_up_unposted_and_counted(
+    store: Store,
+    client: AsyncWebClient,
+    catalogue: Catalogue,
+    slack_api: FakeSlackApi,
+    make_runner: MakeRunner,
+) -> None:
+    # Every replica was down for longer than a digest is wanted.
+    slot = Slot("weekly", MONDAY, "C1", "q1")
+    now = dt.datetime.now(UTC)
+    JobStore(store).enqueue(
+        slot.key, KIND, slot.payload(), owner="dead", lease_until=now, expires_at=now, now=now
+    )
+    metrics = Metrics()
+    runner = make_runner(store, metrics=metrics)
+    scheduler(store, client, catalogue, FakeClock(MONDAY), runner)  # its handler is registered
+    await sweep_until(runner, lambda: job(store)[0] != "pending")
+    assert job(store) == ("failed", 1, "expired")
+    assert slack_api.posts == [] and posted(store) == []
+    failed = frozenset({("kind", "digest"), ("result", "failed")})
+    assert samples(metrics)[("qabot_reply_jobs_total", failed)] == 1
+
+
 async def test_slack_out_of_reach_is_retried_until_it_is_back(
     store: Store, catalogue: Catalogue, make_runner: MakeRunner
 ) -> None:
