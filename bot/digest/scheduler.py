@@ -265,8 +265,6 @@ class Scheduler:
                 transient=True,
             ) from None
         log.info("digest %s: posted slot %s to %s", slot.schedule, slot.due_at, slot.channel)
-        if self.metrics is not None:
-            self.metrics.observe_digest(posted=True)
 
     def _refused(self, schedule: Schedule, error: str) -> None:
         """A post Slack (or the content) refuses for good: said once, with what to do."""
@@ -278,8 +276,6 @@ class Scheduler:
             error,
             f" ({hint})" if hint else "",
         )
-        if self.metrics is not None:
-            self.metrics.observe_digest(posted=False)
 
 
 def _error_name(exc: Exception) -> str:

@@ -85,10 +85,6 @@ class Metrics:
             ["kind"],
             registry=r,
         )
-        self.digest_posts = Counter("qabot_digest_posts", "Scheduled digests posted.", registry=r)
-        self.digest_failures = Counter(
-            "qabot_digest_failures", "Scheduled digests that failed to post.", registry=r
-        )
         self.content_entries = Gauge(
             "qabot_content_entries", "Entries in the content being served.", registry=r
         )
@@ -134,9 +130,6 @@ class Metrics:
 
     def observe_reply_retry(self, kind: str) -> None:
         self.reply_retries.labels(kind).inc()
-
-    def observe_digest(self, posted: bool) -> None:
-        (self.digest_posts if posted else self.digest_failures).inc()
 
     def observe_content(self, entries: int, version: str) -> None:
         """The content now being served."""

@@ -356,7 +356,8 @@ async def test_refused_channels_are_logged_not_retried_and_others_still_post(
         weekly("archived", "CZ"),
         weekly("fine", "C1"),
     )
-    runner = make_runner(store)
+    metrics = Metrics()
+    runner = make_runner(store, metrics=metrics)
     clock = FakeClock(MONDAY)
     s = scheduler(store, client, catalogue, clock, runner, *schedules)
     with caplog.at_level(logging.ERROR, logger="qabot.digest"):
@@ -370,6 +371,18 @@ async def test_refused_channels_are_logged_not_retried_and_others_still_post(
     assert job(store, "gone")[0] == job(store, "archived")[0] == "failed"
     assert job(store, "fine")[0] == "done"
     assert posted(store) == ["q1"]
+    # What the digest alert watches: three given up, one delivered.
+    counted = samples(metrics)
+    assert (
+        counted[("qabot_reply_jobs_total", frozenset({("kind", "digest"), ("result", "failed")}))]
+        == 3
+    )
+    assert (
+        counted[
+            ("qabot_reply_jobs_total", frozenset({("kind", "digest"), ("result", "delivered")}))
+        ]
+        == 1
+    )
     # Refused for good: neither the sweep nor later polls try them again.
     calls = len(slack_api.calls)
     for _ in range(5):

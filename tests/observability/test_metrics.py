@@ -78,9 +78,6 @@ def test_operational_counters(catalogue) -> None:
     metrics.observe_api_error("chat.postMessage", "channel_not_found")
     metrics.observe_api_error("chat.postMessage", 500)
     metrics.observe_duplicate()
-    metrics.observe_digest(posted=True)
-    metrics.observe_digest(posted=True)
-    metrics.observe_digest(posted=False)
     metrics.observe_content(len(catalogue), catalogue.version)
     metrics.observe_reload(ok=False)
 
@@ -88,8 +85,6 @@ def test_operational_counters(catalogue) -> None:
     assert value(metrics, errors, method="chat.postMessage", status="500") == 2
     assert value(metrics, errors, method="chat.postMessage", status="channel_not_found") == 1
     assert value(metrics, "qabot_duplicate_deliveries_suppressed_total") == 1
-    assert value(metrics, "qabot_digest_posts_total") == 2
-    assert value(metrics, "qabot_digest_failures_total") == 1
     assert value(metrics, "qabot_content_entries") == 22
     assert value(metrics, "qabot_content_info", version=catalogue.version) == 1
     assert value(metrics, "qabot_content_reloads_total", result="rejected") == 1
