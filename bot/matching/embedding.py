@@ -185,6 +185,7 @@ def quantized(graph: bytes) -> bytes:
     """The graph with its matrix weights in int8, one scale per output column.
 
     Seven-bit weights: processors without VNNI saturate 8-bit products in int8 matrix kernels.
+    Cached graphs are keyed by GRAPH_VERSION: a change here must bump it.
     """
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
