@@ -16,8 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import aiohttp
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -29,7 +27,7 @@ from bot.digest.schedule import Schedule, Schedules
 from bot.observability.metrics import Metrics
 from bot.render.blocks import Message
 from bot.slack.jobs import JobRunner
-from bot.slack.posting import DeliveryError, api_failure, connection_failure
+from bot.slack.posting import DeliveryError, find_message, post_message
 from bot.store import DigestLog, Job, Store
 
 log = logging.getLogger("qabot.digest")
@@ -208,49 +206,28 @@ class Scheduler:
         await self._record(slot, entry.id if entry else None, ts)
 
     async def _post(self, schedule: Schedule, slot: Slot, message: Message) -> str:
-        method = "chat.postMessage"
         try:
-            response = await self.client.chat_postMessage(
-                channel=slot.channel,
-                text=message["text"],
-                blocks=message.get("blocks"),
+            return await post_message(
+                self.client,
+                slot.channel,
+                message,
                 metadata=slot_metadata(slot.schedule, slot.due_at),
-                unfurl_links=False,
-                unfurl_media=False,
+                metrics=self.metrics,
             )
-        except SlackApiError as exc:
-            if self.metrics is not None:
-                self.metrics.observe_api_error(method, exc.response.status_code)
-            failure = api_failure(method, exc)
+        except DeliveryError as failure:
             if not failure.transient:
-                self._refused(schedule, _error_name(exc))
-            raise failure from None
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise connection_failure(method, exc) from None
-        return str(response.get("ts") or "")
+                self._refused(schedule, failure.code or str(failure))
+            raise
 
     async def _find_earlier_post(self, slot: Slot) -> str | None:
         """The ts of this slot's post if an earlier attempt got it out; None when there is none,
         or Slack cannot be asked (then it is posted)."""
-        try:
-            response = await self.client.conversations_history(
-                channel=slot.channel,
-                oldest=f"{slot.due_at.timestamp():.6f}",
-                include_all_metadata=True,
-                limit=200,
-            )
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
-            log.warning(
-                "digest %s: cannot look for an earlier post of slot %s (%s); posting it",
-                slot.schedule,
-                slot.due_at,
-                _error_name(exc),
-            )
-            return None
-        for message in response.get("messages") or []:
-            if is_slot_post(message, slot.schedule, slot.due_at):
-                return str(message.get("ts"))
-        return None
+        return await find_message(
+            self.client,
+            slot.channel,
+            lambda found: is_slot_post(found, slot.schedule, slot.due_at),
+            since=slot.due_at.timestamp(),
+        )
 
     async def _record(self, slot: Slot, entry_id: str | None, ts: str) -> None:
         """Log the slot as posted, which moves its rotation on."""
@@ -276,12 +253,3 @@ class Scheduler:
             error,
             f" ({hint})" if hint else "",
         )
-
-
-def _error_name(exc: Exception) -> str:
-    response = getattr(exc, "response", None)
-    data = getattr(response, "data", None)
-    if isinstance(data, dict) and data.get("error"):
-        return str(data["error"])
-    status = getattr(response, "status_code", None)
-    return f"http_{status}" if status else type(exc).__name__

@@ -274,10 +274,3 @@ class JobRunner:
     def _duplicate(self) -> None:
         if self.metrics is not None:
             self.metrics.observe_duplicate()
-
-
-def _late_failure(done: asyncio.Future[Any]) -> None:
-    # Read, so a write that fails after its wait was given up is logged once, not as a
-    # "never retrieved" warning.
-    if not done.cancelled() and (exc := done.exception()) is not None:
-        log.warning("reply job not settled: %s", type(exc).__name__)

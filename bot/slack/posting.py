@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import aiohttp
@@ -45,10 +45,12 @@ class DeliveryError(Exception):
         transient: bool = False,
         unanswered: bool = False,
         retry_after: float | None = None,
+        code: str | None = None,
     ):
         super().__init__(message)
         self.transient = transient
         self.unanswered = unanswered
+        self.code = code  # see _error_code
         # Seconds Slack asked to wait (Retry-After) before the next try, when it said.
         self.retry_after = retry_after
 
@@ -84,7 +86,14 @@ def api_failure(method: str, exc: SlackApiError) -> DeliveryError:
         f"{method} failed: {error or f'HTTP {status}'}",
         transient=transient,
         retry_after=_retry_after(exc.response.headers or {}),
+        code=_error_code(exc),
     )
+
+
+def _error_code(exc: SlackApiError) -> str:
+    """Slack's error (``not_in_channel``), or ``http_503`` when the answer gave none."""
+    error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+    return str(error or f"http_{exc.response.status_code}")
 
 
 def _retry_after(headers: Mapping[str, Any]) -> float | None:
@@ -170,6 +179,69 @@ def posting_own_retries(client: AsyncWebClient, metrics: Metrics | None = None) 
     )
 
 
+async def post_message(
+    client: AsyncWebClient,
+    channel: str,
+    message: Message,
+    *,
+    thread_ts: str | None = None,
+    metadata: dict[str, Any] | None = None,
+    metrics: Metrics | None = None,
+) -> str:
+    """Post to a channel (in a thread when ``thread_ts`` is set), tagged with ``metadata``;
+    returns the message ts, or raises DeliveryError."""
+    method = "chat.postMessage"
+    try:
+        response = await client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            text=message["text"],
+            blocks=message.get("blocks"),
+            metadata=metadata,
+            unfurl_links=False,
+            unfurl_media=False,
+        )
+    except SlackApiError as exc:
+        if metrics is not None:
+            metrics.observe_api_error(method, exc.response.status_code)
+        raise api_failure(method, exc) from None
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        raise connection_failure(method, exc) from None
+    return str(response.get("ts") or "")
+
+
+async def find_message(
+    client: AsyncWebClient,
+    channel: str,
+    matches: Callable[[dict[str, Any]], bool],
+    *,
+    thread_ts: str | None = None,
+    since: float = 0.0,
+) -> str | None:
+    """The ts of the message ``matches`` picks, read back from a thread, or from the channel
+    since ``since``; None when there is none, or Slack cannot be asked (the caller then posts:
+    see the README)."""
+    try:
+        if thread_ts:
+            response = await client.conversations_replies(
+                channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
+            )
+        else:
+            response = await client.conversations_history(
+                channel=channel, oldest=f"{since:.6f}", include_all_metadata=True, limit=200
+            )
+    except SlackApiError as exc:
+        log.warning("cannot look for an earlier post (%s); posting it", _error_code(exc))
+        return None
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        log.warning("cannot look for an earlier post (%s); posting it", type(exc).__name__)
+        return None
+    for found in response.get("messages") or []:
+        if matches(found):
+            return str(found.get("ts"))
+    return None
+
+
 class Poster:
     """Posts messages to channels and threads, and to a command's or action's response_url."""
 
@@ -200,51 +272,30 @@ class Poster:
     ) -> str:
         """Post to a channel (in a thread when ``thread_ts`` is set), marked as the reply to
         ``job_key`` when given; returns the message ts."""
-        method = "chat.postMessage"
-        try:
-            async with self._slots:
-                response = await self.client.chat_postMessage(
-                    channel=channel,
-                    thread_ts=thread_ts,
-                    text=message["text"],
-                    blocks=message.get("blocks"),
-                    metadata=reply_metadata(job_key) if job_key else None,
-                    unfurl_links=False,
-                    unfurl_media=False,
-                )
-        except SlackApiError as exc:
-            if self.metrics is not None:
-                self.metrics.observe_api_error(method, exc.response.status_code)
-            raise api_failure(method, exc) from None
-        except (aiohttp.ClientError, TimeoutError) as exc:
-            raise connection_failure(method, exc) from None
-        return str(response.get("ts", ""))
+        metadata = reply_metadata(job_key) if job_key else None
+        async with self._slots:
+            return await post_message(
+                self.client,
+                channel,
+                message,
+                thread_ts=thread_ts,
+                metadata=metadata,
+                metrics=self.metrics,
+            )
 
     async def find_reply(
         self, channel: str, thread_ts: str | None, job_key: str, since: float
     ) -> str | None:
         """The ts of the post answering ``job_key`` if an earlier attempt got it out; None when
         there is none, or Slack cannot be asked (the caller then posts: see the README)."""
-        try:
-            async with self._slots:
-                if thread_ts:
-                    response = await self.client.conversations_replies(
-                        channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
-                    )
-                else:
-                    response = await self.client.conversations_history(
-                        channel=channel,
-                        oldest=f"{since:.6f}",
-                        include_all_metadata=True,
-                        limit=200,
-                    )
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
-            log.warning("cannot look for an earlier reply (%s); posting it", type(exc).__name__)
-            return None
-        for found in response.get("messages") or []:
-            if is_reply_to(found, job_key):
-                return str(found.get("ts"))
-        return None
+        async with self._slots:
+            return await find_message(
+                self.client,
+                channel,
+                lambda found: is_reply_to(found, job_key),
+                thread_ts=thread_ts,
+                since=since,
+            )
 
     async def suggest_prompts(
         self, channel: str, thread_ts: str, prompts: Sequence[Prompt], title: str
