@@ -15,7 +15,7 @@ from importlib import resources
 
 import numpy as np
 
-RANK_FEATURES = ("question_similarity", "answer_similarity", "lexical")
+RANK_FEATURES = ("question_similarity", "answer_similarity", "lexical", "gist_similarity")
 DECISION_FEATURES = (
     "rank_logit",
     "rank_margin",
@@ -25,6 +25,7 @@ DECISION_FEATURES = (
     "question_margin",
     "lexical_best",
     "lexical_agrees",
+    "gist_similarity",
 )
 
 
@@ -86,6 +87,7 @@ def decision_features(
             candidates[top, 0] - rival_question,
             lexical.max(),
             float(lexical.max() > 0 and lexical[top] >= lexical.max()),
+            candidates[top, 3],
         ]
     )
 

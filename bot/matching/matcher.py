@@ -78,13 +78,13 @@ class Matcher:
         """Per entry (``RANK_FEATURES``), and the entry whose question the query is verbatim."""
         if not any(ch.isalnum() for ch in query):
             return None
-        question, answer = self.semantic_index.similarities(self._semantics.embed(query))
+        question, answer, gist = self.semantic_index.similarities(self._semantics.embed(query))
         lexical = np.zeros(len(self._entries), dtype=np.float32)
         result = self._lexical.match(query)
         found = [Candidate(result.entry, result.score)] if result.entry else []
         for candidate in (*found, *result.alternatives):
             lexical[self._index_of[candidate.entry.id]] = candidate.score
-        candidates = np.stack([question, answer, lexical], axis=1).astype(np.float64)
+        candidates = np.stack([question, answer, lexical, gist], axis=1).astype(np.float64)
         return candidates, self._verbatim.get(normalise(query))
 
     def same_answer(self, a: Entry, b: Entry) -> bool:

@@ -44,6 +44,15 @@ def passages(answer: str) -> list[str]:
     return parts or [plain_text(answer)]
 
 
+def gist(entry: Entry) -> str:
+    """The question with the opening of its answer: what the entry is about, read as one text.
+
+    Neither half alone says it: a bare official question is terse and formal, and an answer's
+    passage may not name the subject the question gives it.
+    """
+    return f"{entry.question} {passages(entry.answer)[0]}"
+
+
 class Semantics:
     """The embedding model and its cache, loaded once per process and shared by every matcher."""
 
@@ -59,7 +68,8 @@ class Semantics:
     def index(
         self, entries: tuple[Entry, ...], progress: Progress | None = None, scope: str = ""
     ) -> SemanticIndex:
-        """Vectors of every question, phrasing and answer passage; ``scope`` names the content."""
+        """Vectors of every question, phrasing, answer passage and gist; ``scope`` names the
+        content."""
         texts: list[str] = []
         owners: list[int] = []
         for i, entry in enumerate(entries):
@@ -72,11 +82,14 @@ class Semantics:
             for text in passages(entry.answer):
                 answers.append(text)
                 answer_owners.append(i)
-        vectors, computed = self.cache.embed(self.encoder, texts + answers, progress, scope)
+        gists = [gist(entry) for entry in entries]
+        vectors, computed = self.cache.embed(self.encoder, texts + answers + gists, progress, scope)
+        end = len(texts) + len(answers)
         return SemanticIndex(
             questions=vectors[: len(texts)],
             owners=np.array(owners, dtype=np.int64),
-            answers=vectors[len(texts) :],
+            answers=vectors[len(texts) : end],
+            gists=vectors[end:],
             answer_owners=np.array(answer_owners, dtype=np.int64),
             size=len(entries),
             computed=computed,
@@ -89,19 +102,21 @@ class Semantics:
 
 @dataclass(frozen=True)
 class SemanticIndex:
-    """Unit vectors of every question, phrasing and answer passage, with the entry of each."""
+    """Unit vectors of every question, phrasing, answer passage and gist, with the entry of each."""
 
     questions: np.ndarray
     owners: np.ndarray
     answers: np.ndarray
+    gists: np.ndarray  # one per entry
     answer_owners: np.ndarray
     size: int  # entries
     computed: int  # how many vectors this build had to compute (the rest came from the cache)
 
-    def similarities(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Per entry: best cosine to its question or a phrasing, and to its answer or a passage."""
+    def similarities(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per entry: best cosine to its question or a phrasing, to its answer or a passage, and
+        cosine to its gist."""
         by_question = np.full(self.size, -1.0, dtype=np.float32)
         np.maximum.at(by_question, self.owners, self.questions @ query)
         by_answer = np.full(self.size, -1.0, dtype=np.float32)
         np.maximum.at(by_answer, self.answer_owners, self.answers @ query)
-        return by_question, by_answer
+        return by_question, by_answer, (self.gists @ query).astype(np.float32)

@@ -9,7 +9,13 @@ import sys
 import numpy as np
 import pytest
 
-from bot.matching.decision import DecisionError, choose, load_decision
+from bot.matching.decision import (
+    DECISION_FEATURES,
+    RANK_FEATURES,
+    DecisionError,
+    choose,
+    load_decision,
+)
 from bot.matching.fitting import Sample, fit, outcome
 from tests.conftest import CVFAQ, DEV_SET, ROOT, require
 
@@ -19,10 +25,10 @@ def synthetic(seed: int, n: int = 120, entries: int = 12) -> list[Sample]:
     rng = np.random.default_rng(seed)
     samples = []
     for q in range(n):
-        candidates = rng.uniform(0.0, 0.5, size=(entries, 3))
+        candidates = rng.uniform(0.0, 0.5, size=(entries, len(RANK_FEATURES)))
         right = int(rng.integers(entries))
         if q % 3:
-            candidates[right] += rng.uniform(0.2, 0.5, size=3)
+            candidates[right] += rng.uniform(0.2, 0.5, size=len(RANK_FEATURES))
         samples.append(Sample(candidates, np.arange(entries), frozenset({right} if q % 3 else ())))
     return samples
 
@@ -42,7 +48,8 @@ def test_fit_is_deterministic_and_learns() -> None:
 def test_shipped_parameters_load() -> None:
     decision = load_decision()
     assert 0.0 < decision.threshold < 1.0
-    assert len(decision.weights) == 8 and len(decision.rank_weights) == 3
+    assert len(decision.weights) == len(DECISION_FEATURES)
+    assert len(decision.rank_weights) == len(RANK_FEATURES)
 
 
 def test_parameters_for_other_features_are_refused() -> None:
@@ -54,7 +61,7 @@ def test_parameters_for_other_features_are_refused() -> None:
 
 def test_a_tie_between_different_answers_declines() -> None:
     decision = load_decision()
-    strong = np.array([[0.95, 0.8, 0.9], [0.95, 0.8, 0.9], [0.1, 0.1, 0.0]])
+    strong = np.array([[0.95, 0.8, 0.9, 0.9], [0.95, 0.8, 0.9, 0.9], [0.1, 0.1, 0.0, 0.1]])
     assert not choose(decision, strong, np.array([0, 1, 2])).answers(0.0)
     # The same evidence on two entries of one answer is no tie.
     assert choose(decision, strong, np.array([0, 0, 2])).answers(0.0)
