@@ -27,9 +27,9 @@ from bot.matching.fitting import Sample, fit, outcome  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 OUTPUT = ROOT / "bot" / "matching" / "data" / "decision.json"
-# The sets the decision learns from. Held out: bench/queries-independent-5.yaml and the
-# real-question sets (bench/queries-dhs-real*.yaml, bench/queries-cvfaq-real*.yaml), which
-# measure it.
+# The sets the decision learns from. Held out: bench/queries-independent-5.yaml, the second
+# chat sets (bench/queries-chat-*-2.yaml) and the real-question sets
+# (bench/queries-dhs-real*.yaml, bench/queries-cvfaq-real*.yaml), which measure it.
 INTERIOR_SETS = [
     SHARED / "eval" / "dev.yaml",
     ROOT / "bench" / "queries-extra.yaml",
