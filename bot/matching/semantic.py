@@ -44,15 +44,6 @@ def passages(answer: str) -> list[str]:
     return parts or [plain_text(answer)]
 
 
-def gist(entry: Entry) -> str:
-    """The question with the opening of its answer: what the entry is about, read as one text.
-
-    Neither half alone says it: a bare official question is terse and formal, and an answer's
-    passage may not name the subject the question gives it.
-    """
-    return f"{entry.question} {passages(entry.answer)[0]}"
-
-
 class Semantics:
     """The embedding model and its cache, loaded once per process and shared by every matcher."""
 
@@ -78,11 +69,15 @@ class Semantics:
                 owners.append(i)
         answers: list[str] = []
         answer_owners: list[int] = []
+        # An entry's gist is its question with the opening of its answer, read as one text:
+        # what the entry is about. Neither half alone says it: a bare official question is terse
+        # and formal, and an answer's passage may not name the subject the question gives it.
+        gists: list[str] = []
         for i, entry in enumerate(entries):
-            for text in passages(entry.answer):
-                answers.append(text)
-                answer_owners.append(i)
-        gists = [gist(entry) for entry in entries]
+            parts = passages(entry.answer)
+            answers += parts
+            answer_owners += [i] * len(parts)
+            gists.append(f"{entry.question} {parts[0]}")
         vectors, computed = self.cache.embed(self.encoder, texts + answers + gists, progress, scope)
         end = len(texts) + len(answers)
         return SemanticIndex(

@@ -80,7 +80,7 @@ def is_reply_to(message: dict[str, Any], job_key: str) -> bool:
 def api_failure(method: str, exc: SlackApiError) -> DeliveryError:
     """What a Web API error means for trying again."""
     status = exc.response.status_code
-    error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
+    error = _slack_error(exc)
     transient = status == 429 or status >= 500 or error in TRANSIENT_ERRORS
     return DeliveryError(
         f"{method} failed: {error or f'HTTP {status}'}",
@@ -90,10 +90,14 @@ def api_failure(method: str, exc: SlackApiError) -> DeliveryError:
     )
 
 
+def _slack_error(exc: SlackApiError) -> str | None:
+    """Slack's error (``not_in_channel``); None when the answer gave none."""
+    return exc.response.get("error") if isinstance(exc.response.data, dict) else None
+
+
 def _error_code(exc: SlackApiError) -> str:
-    """Slack's error (``not_in_channel``), or ``http_503`` when the answer gave none."""
-    error = exc.response.get("error") if isinstance(exc.response.data, dict) else None
-    return str(error or f"http_{exc.response.status_code}")
+    """Slack's error, or ``http_503`` when the answer gave none."""
+    return str(_slack_error(exc) or f"http_{exc.response.status_code}")
 
 
 def _retry_after(headers: Mapping[str, Any]) -> float | None:

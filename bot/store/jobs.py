@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from bot.store.period import as_utc
 from bot.store.store import Store, metadata
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -200,11 +201,6 @@ def _job(row: Any) -> Job:
         kind=row["kind"],
         payload=json.loads(row["payload"]),
         attempts=row["attempts"],
-        created_at=_aware(row["created_at"]),
-        expires_at=_aware(row["expires_at"]),
+        created_at=as_utc(row["created_at"]),
+        expires_at=as_utc(row["expires_at"]),
     )
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    # SQLite hands back naive datetimes; everything stored is UTC.
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
