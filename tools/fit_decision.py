@@ -4,7 +4,8 @@ Usage: python tools/fit_decision.py [--check]
 Needs the development sets in ../shared/eval and the coronavirus.gov FAQ in ../shared/content.
 Prints, for each collection, the decision fitted without it and scored on it (cross-document),
 then fits on all of them and writes the file; rerunning on the same data writes the same file.
-With --check it writes nothing and exits 1 if the file would change.
+With --check it writes nothing and exits 1 if the file would change by more than the
+differences between CPUs.
 """
 
 from __future__ import annotations
@@ -109,21 +110,24 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-# The vectors differ in the last bits between CPUs and thread counts, which can move a weight
-# across a rounding boundary; a change that matters is far larger than this.
-TOLERANCE = 1e-5
+# int8 arithmetic gives slightly different vectors on different CPUs (AVX2 against AVX-512
+# machines: weights moved by up to 0.024, the threshold by two steps before it was smoothed).
+# A change of data or method moves some weight by 0.1 or more.
+WEIGHT_TOLERANCE = 0.05
+THRESHOLD_TOLERANCE = 0.02
 
 
-def _close(shipped: object, fitted: object) -> bool:
-    """The same parameters, numbers equal within TOLERANCE."""
+def _close(shipped: object, fitted: object, tolerance: float = WEIGHT_TOLERANCE) -> bool:
+    """The same parameters, numbers equal within the tolerances."""
     if isinstance(shipped, list) and isinstance(fitted, list):
         return len(shipped) == len(fitted) and all(map(_close, shipped, fitted))
     if isinstance(shipped, dict) and isinstance(fitted, dict):
         return shipped.keys() == fitted.keys() and all(
-            _close(shipped[k], fitted[k]) for k in shipped
+            _close(shipped[k], fitted[k], THRESHOLD_TOLERANCE if k == "threshold" else tolerance)
+            for k in shipped
         )
     if isinstance(shipped, float | int) and isinstance(fitted, float | int):
-        return abs(shipped - fitted) <= TOLERANCE
+        return abs(shipped - fitted) <= tolerance + 1e-9
     return shipped == fitted
 
 

@@ -16,7 +16,7 @@ from bot.matching.decision import (
     choose,
     load_decision,
 )
-from bot.matching.fitting import Sample, fit, outcome
+from bot.matching.fitting import Sample, fit, outcome, steadiest_minimum
 from tests.conftest import CVFAQ, DEV_SET, ROOT, require
 
 
@@ -43,6 +43,14 @@ def test_fit_is_deterministic_and_learns() -> None:
     assert held_out.declined / held_out.out_of_scope > 0.8
     # Every similarity and the word evidence count for an entry, none against it.
     assert all(w > 0 for w in first.rank_weights)
+
+
+def test_the_threshold_sits_in_a_broad_valley_not_a_lone_dip() -> None:
+    costs = np.array([0.9, 0.8, 0.8, 0.8, 0.8, 0.8, 0.9, 0.75, 0.9, 0.95])
+    # The lone dip at 7 is the lowest point; the stretch around 3 is lowest on average.
+    assert int(np.argmin(costs)) == 7
+    assert steadiest_minimum(costs, 2) == 3
+    assert steadiest_minimum(costs, 0) == 7
 
 
 def test_shipped_parameters_load() -> None:
