@@ -11,7 +11,7 @@ from bot.matching.decision import Choice, Decision, choose, decision_features
 
 # A wrong official answer (or one to a question the content does not answer) costs this many
 # missed right ones: far worse than none. At 3 the fitted threshold answered a sixth of the
-# real off-document questions of the held-out sets; the targets ask for a twentieth.
+# real off-document questions of the held-out sets; the targets allow a tenth to a twentieth.
 WRONG_COST = 5.0
 _RANK_POOL = 20  # candidates per query the ranking model learns from
 _L2 = 1.0
