@@ -234,11 +234,9 @@ async def find_message(
             response = await client.conversations_history(
                 channel=channel, oldest=f"{since:.6f}", include_all_metadata=True, limit=200
             )
-    except SlackApiError as exc:
-        log.warning("cannot look for an earlier post (%s); posting it", _error_code(exc))
-        return None
-    except (aiohttp.ClientError, TimeoutError) as exc:
-        log.warning("cannot look for an earlier post (%s); posting it", type(exc).__name__)
+    except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+        reason = _error_code(exc) if isinstance(exc, SlackApiError) else type(exc).__name__
+        log.warning("cannot look for an earlier post (%s); posting it", reason)
         return None
     for found in response.get("messages") or []:
         if matches(found):

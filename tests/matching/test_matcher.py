@@ -87,22 +87,25 @@ def test_equal_answers_are_one_answer(matcher: Matcher) -> None:
         assert not any(matcher.same_answer(a, b) for b in shown[:i])
 
 
-def test_entries_that_tie_with_the_same_answer_are_answered(
-    catalogue: Catalogue, semantics: Semantics
-) -> None:
-    # The same wording and the same answer under two numbers: either one answers.
+def twins(catalogue: Catalogue, semantics: Semantics, answer_prefix: str) -> Matcher:
+    """A matcher over q6 and a q7 worded exactly as q6, its answer q6's after ``answer_prefix``."""
     a, b = catalogue.get("q6"), catalogue.get("q7")
     twin = dataclasses.replace(
         b,
         question=a.question,
-        answer=a.answer,
+        answer=answer_prefix + a.answer,
         phrasings=a.phrasings,
         keywords=a.keywords,
         topics=a.topics,
     )
-    result = Matcher(Catalogue(entries=(a, twin)), semantics).match(
-        "help for the families of crime victims"
-    )
+    return Matcher(Catalogue(entries=(a, twin)), semantics)
+
+
+def test_entries_that_tie_with_the_same_answer_are_answered(
+    catalogue: Catalogue, semantics: Semantics
+) -> None:
+    # The same wording and the same answer under two numbers: either one answers.
+    result = twins(catalogue, semantics, "").match("help for the families of crime victims")
     assert result.entry is not None and result.entry.id in {"q6", "q7"}
 
 
@@ -110,17 +113,8 @@ def test_different_answers_that_tie_are_declined(
     catalogue: Catalogue, semantics: Semantics
 ) -> None:
     # Two entries with different answers and identical wording: the matcher must not pick one.
-    a, b = catalogue.get("q6"), catalogue.get("q7")
-    twin = dataclasses.replace(
-        b,
-        question=a.question,
-        answer="Another answer. " + a.answer,
-        phrasings=a.phrasings,
-        keywords=a.keywords,
-        topics=a.topics,
-    )
-    tied = Catalogue(entries=(a, twin))
-    result = Matcher(tied, semantics).match("help for the families of crime victims")
+    matcher = twins(catalogue, semantics, "Another answer. ")
+    result = matcher.match("help for the families of crime victims")
     assert result.entry is None
     assert {c.entry.id for c in result.alternatives} == {"q6", "q7"}
 
