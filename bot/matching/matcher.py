@@ -22,6 +22,9 @@ from bot.matching.semantic import Semantics
 from bot.matching.text import normalise
 
 _MAX_ALTERNATIVES = 5
+# Entries whose own question estimates the collection's lexical background: a steady mean,
+# and a large collection still loads in about a second more.
+_BACKGROUND_SAMPLE = 128
 
 
 class Matcher:
@@ -47,6 +50,7 @@ class Matcher:
         self._verbatim: dict[str, int] = {}
         for i, entry in enumerate(self._entries):
             self._verbatim.setdefault(normalise(entry.question), i)
+        self.lexical_background = _lexical_background(self._lexical, self._entries, self.groups)
         scope = "\n".join(str(Path(p).resolve()) for p in catalogue.paths)
         self.semantic_index = semantics.index(self._entries, progress, scope)
 
@@ -84,9 +88,34 @@ class Matcher:
         found = [Candidate(result.entry, result.score)] if result.entry else []
         for candidate in (*found, *result.alternatives):
             lexical[self._index_of[candidate.entry.id]] = candidate.score
+        # Words shared with an entry say less in a collection whose entries share vocabulary
+        # (one subject, one agency's terms): word evidence is read above that background.
+        lexical -= self.lexical_background
         candidates = np.stack([question, answer, lexical, gist], axis=1).astype(np.float64)
         return candidates, self._verbatim.get(normalise(query))
 
     def same_answer(self, a: Entry, b: Entry) -> bool:
         """Whether two entries give the same official answer (or one begins the other)."""
         return self._lexical.same_answer(a, b)
+
+
+def _lexical_background(
+    lexical: LexicalMatcher, entries: tuple[Entry, ...], groups: np.ndarray
+) -> float:
+    """The word evidence a question typically finds in entries with another answer: the mean,
+    over a sample of entries, of their own question's best score among the other answers."""
+    if len(entries) < 2:
+        return 0.0
+    index_of = {entry.id: i for i, entry in enumerate(entries)}
+    sample = np.unique(np.linspace(0, len(entries) - 1, _BACKGROUND_SAMPLE).round().astype(int))
+    best = []
+    for i in sample:
+        result = lexical.match(entries[i].question)
+        found = [Candidate(result.entry, result.score)] if result.entry else []
+        others = [
+            c.score
+            for c in (*found, *result.alternatives)
+            if groups[index_of[c.entry.id]] != groups[i]
+        ]
+        best.append(max(others, default=0.0))
+    return float(np.mean(best))
