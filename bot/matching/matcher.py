@@ -84,9 +84,7 @@ class Matcher:
             return None
         question, answer, gist = self.semantic_index.similarities(self._semantics.embed(query))
         lexical = np.zeros(len(self._entries), dtype=np.float32)
-        result = self._lexical.match(query)
-        found = [Candidate(result.entry, result.score)] if result.entry else []
-        for candidate in (*found, *result.alternatives):
+        for candidate in self._lexical.match(query).candidates:
             lexical[self._index_of[candidate.entry.id]] = candidate.score
         # Words shared with an entry say less in a collection whose entries share vocabulary
         # (one subject, one agency's terms): word evidence is read above that background.
@@ -110,11 +108,9 @@ def _lexical_background(
     sample = np.unique(np.linspace(0, len(entries) - 1, _BACKGROUND_SAMPLE).round().astype(int))
     best = []
     for i in sample:
-        result = lexical.match(entries[i].question)
-        found = [Candidate(result.entry, result.score)] if result.entry else []
         others = [
             c.score
-            for c in (*found, *result.alternatives)
+            for c in lexical.match(entries[i].question).candidates
             if groups[index_of[c.entry.id]] != groups[i]
         ]
         best.append(max(others, default=0.0))

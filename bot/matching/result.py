@@ -25,6 +25,12 @@ class Match:
     score: float
     alternatives: tuple[Candidate, ...] = ()
 
+    @property
+    def candidates(self) -> tuple[Candidate, ...]:
+        """Every scored entry: the chosen one, if any, then the runners-up."""
+        chosen = (Candidate(self.entry, self.score),) if self.entry is not None else ()
+        return chosen + self.alternatives
+
     def as_dict(self) -> dict[str, Any]:
         """The match result of the outside interface (``ask --json``, ``match --jsonl``)."""
         return {

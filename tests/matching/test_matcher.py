@@ -12,6 +12,7 @@ from bot.content import Catalogue, load_catalogue
 from bot.matching import Matcher, Semantics
 from bot.matching.evaluation import evaluate, load_queries
 from bot.matching.lexical import LexicalMatcher
+from bot.matching.result import Candidate, Match
 from tests.conftest import CVFAQ, DEV_SET, require
 
 
@@ -134,9 +135,7 @@ def test_the_decision_sees_word_evidence_less_the_background(matcher: Matcher) -
     evidence = matcher.evidence(query)
     assert evidence is not None and matcher.lexical_background > 0.05
     words = LexicalMatcher(matcher.catalogue).match(query)
-    scores = {c.entry.id: c.score for c in words.alternatives}
-    if words.entry is not None:
-        scores[words.entry.id] = words.score
+    scores = {c.entry.id: c.score for c in words.candidates}
     for i, entry in enumerate(matcher.catalogue.entries):
         expected = scores.get(entry.id, 0.0) - matcher.lexical_background
         assert evidence[0][i, 2] == pytest.approx(expected, abs=1e-6)
@@ -239,3 +238,10 @@ def test_no_input_raises(matcher: Matcher, text: str) -> None:
 def test_huge_and_strange_inputs(matcher: Matcher, text: str) -> None:
     result = matcher.match(text)
     assert 0.0 <= result.score <= 1.0
+
+
+def test_a_matchs_candidates_are_its_choice_then_the_runners_up(catalogue: Catalogue) -> None:
+    a, b, c = catalogue.get("q1"), catalogue.get("q2"), catalogue.get("q3")
+    runners_up = (Candidate(b, 0.4), Candidate(c, 0.1))
+    assert Match("x", a, 0.9, runners_up).candidates == (Candidate(a, 0.9), *runners_up)
+    assert Match("x", None, 0.4, runners_up).candidates == runners_up
