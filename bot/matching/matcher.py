@@ -50,7 +50,7 @@ class Matcher:
         self._verbatim: dict[str, int] = {}
         for i, entry in enumerate(self._entries):
             self._verbatim.setdefault(normalise(entry.question), i)
-        self.lexical_background = _lexical_background(self._lexical, self._entries, self.groups)
+        self.lexical_background = _lexical_background(self._lexical, self._entries)
         scope = "\n".join(str(Path(p).resolve()) for p in catalogue.paths)
         self.semantic_index = semantics.index(self._entries, progress, scope)
 
@@ -97,21 +97,18 @@ class Matcher:
         return self._lexical.same_answer(a, b)
 
 
-def _lexical_background(
-    lexical: LexicalMatcher, entries: tuple[Entry, ...], groups: np.ndarray
-) -> float:
+def _lexical_background(lexical: LexicalMatcher, entries: tuple[Entry, ...]) -> float:
     """The word evidence a question typically finds in entries with another answer: the mean,
     over a sample of entries, of their own question's best score among the other answers."""
     if len(entries) < 2:
         return 0.0
-    index_of = {entry.id: i for i, entry in enumerate(entries)}
     sample = np.unique(np.linspace(0, len(entries) - 1, _BACKGROUND_SAMPLE).round().astype(int))
     best = []
-    for i in sample:
+    for entry in (entries[i] for i in sample):
         others = [
             c.score
-            for c in lexical.match(entries[i].question).candidates
-            if groups[index_of[c.entry.id]] != groups[i]
+            for c in lexical.match(entry.question).candidates
+            if not lexical.same_answer(c.entry, entry)
         ]
         best.append(max(others, default=0.0))
     return float(np.mean(best))
